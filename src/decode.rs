@@ -1,0 +1,128 @@
+//! Stage 1: bytes → text. Detects UTF-8 (BOM or not), UTF-16 with BOM (and without, by the
+//! position of NUL bytes), Shift_JIS/CP932 and EUC-JP. Malformed bytes become U+FFFD and a
+//! diagnostic; nothing here panics.
+
+use crate::diag::{Diag, Level, Warned};
+use encoding_rs::{Encoding, EUC_JP, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
+
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    /// Name as written in the record: "UTF-8", "UTF-16LE", "Shift_JIS", "EUC-JP".
+    pub encoding: &'static str,
+}
+
+fn name_of(enc: &'static Encoding) -> &'static str {
+    if enc == UTF_8 {
+        "UTF-8"
+    } else if enc == UTF_16LE {
+        "UTF-16LE"
+    } else if enc == UTF_16BE {
+        "UTF-16BE"
+    } else if enc == SHIFT_JIS {
+        "Shift_JIS"
+    } else if enc == EUC_JP {
+        "EUC-JP"
+    } else {
+        enc.name()
+    }
+}
+
+/// Count U+FFFD produced when decoding `bytes` with `enc` (without BOM handling).
+fn errors_with(enc: &'static Encoding, bytes: &[u8]) -> (String, usize) {
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    let n = text.chars().filter(|&c| c == '\u{FFFD}').count();
+    (text.into_owned(), n)
+}
+
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 8 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let half = sample.len() / 2;
+    // Japanese text in UTF-16 has few NULs; ASCII-heavy text has many on one side.
+    if odd_nul * 3 > half && even_nul * 10 < half {
+        Some(UTF_16LE)
+    } else if even_nul * 3 > half && odd_nul * 10 < half {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+pub fn decode(bytes: &[u8]) -> Warned<Decoded> {
+    let mut diags = Vec::new();
+    let (enc, body): (&'static Encoding, &[u8]) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        (enc, &bytes[bom_len..])
+    } else if std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0) {
+        (UTF_8, bytes)
+    } else if let Some(enc) = utf16_without_bom(bytes) {
+        (enc, bytes)
+    } else {
+        // Not valid UTF-8: pick among the Japanese legacy encodings by the fewest errors.
+        let (_, e8) = errors_with(UTF_8, bytes);
+        let (_, esj) = errors_with(SHIFT_JIS, bytes);
+        let (_, eeuc) = errors_with(EUC_JP, bytes);
+        let best = if esj <= eeuc && esj < e8 {
+            SHIFT_JIS
+        } else if eeuc < esj && eeuc < e8 {
+            EUC_JP
+        } else {
+            UTF_8
+        };
+        (best, bytes)
+    };
+    let (text, errors) = errors_with(enc, body);
+    let pre_existing = if enc == UTF_8 { 0 } else { 0 };
+    let bad = errors.saturating_sub(pre_existing);
+    if bad > 0 && !(enc == UTF_8 && std::str::from_utf8(body).is_ok()) {
+        diags.push(Diag::new(
+            Level::Warning,
+            "malformed_bytes",
+            format!("{bad} byte sequence(s) could not be decoded as {}; replaced by U+FFFD", name_of(enc)),
+        ));
+    }
+    // Normalise line ends: CRLF and lone CR become LF.
+    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+    Warned { value: Decoded { text, encoding: name_of(enc) }, diags }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_encodings() {
+        let s = "特定個人情報保護評価書（全項目評価書）\r\n評価書番号\r\n";
+        assert_eq!(decode(s.as_bytes()).value.encoding, "UTF-8");
+        let (sj, _, _) = SHIFT_JIS.encode(s);
+        let d = decode(&sj);
+        assert_eq!(d.value.encoding, "Shift_JIS");
+        assert_eq!(d.value.text, s.replace("\r\n", "\n"));
+        let (euc, _, _) = EUC_JP.encode(s);
+        assert_eq!(decode(&euc).value.encoding, "EUC-JP");
+        let mut le = vec![0xFF, 0xFE];
+        for u in s.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let d = decode(&le);
+        assert_eq!(d.value.encoding, "UTF-16LE");
+        assert!(d.value.text.starts_with("特定"));
+        let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+        bom8.extend_from_slice(s.as_bytes());
+        assert_eq!(decode(&bom8).value.text.chars().next(), Some('特'));
+    }
+
+    #[test]
+    fn malformed_gives_diagnostic() {
+        let mut b = "評価書".as_bytes().to_vec();
+        b.push(0xFF);
+        b.extend_from_slice("番号".as_bytes());
+        let d = decode(&b);
+        assert!(d.value.text.contains('\u{FFFD}') || d.value.encoding != "UTF-8");
+        assert!(!d.diags.is_empty() || d.value.encoding != "UTF-8");
+    }
+}

@@ -1,0 +1,890 @@
+//! Stage 3–4: pages of lines → form tree → fields.
+//!
+//! 1. Find the sections (skipping the 項目一覧), items, groups and field labels by the
+//!    template's labels (`Hit`s), wherever the cells landed.
+//! 2. Give every hit its owner: the group instance (システム2, リスク3) or parent field,
+//!    nearest in the text that does not have that field yet.
+//! 3. Read values: text after the label; choices from bracket pieces whose text is one of
+//!    the field's options (nearest first, each piece used once); checkbox groups from the
+//!    bracket pieces assigned to them (see `checks`).
+
+use crate::checks::{read_boxes, BoxHit, BoxOut};
+use crate::diag::{Diag, Level, Loc};
+use crate::lines::Line;
+use crate::marks::{pieces, Piece};
+use crate::normalize::{circled, join_wrapped, key};
+use crate::template::{FieldRole, FieldType, Template, Templates};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Certainty {
+    Exact,
+    Inferred,
+    Unknown,
+}
+
+impl Certainty {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Certainty::Exact => "exact",
+            Certainty::Inferred => "inferred",
+            Certainty::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Options {
+    None,
+    Choice(Vec<String>),
+    Boxes(Vec<BoxOut>),
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldOut {
+    pub path: Vec<String>,
+    pub label: String,
+    pub ty: FieldType,
+    pub value: Option<String>,
+    pub options: Options,
+    pub certainty: Certainty,
+    pub at: Loc,
+    /// template order, for sorting
+    pub order: (usize, u32),
+}
+
+impl FieldOut {
+    pub fn id(&self) -> String {
+        self.path.join("/")
+    }
+}
+
+/// A label found in the text.
+#[derive(Debug, Clone)]
+struct Hit {
+    field: usize,
+    /// index into `lines` of the label's first line
+    line: usize,
+    /// line index and char offset (in `text`) where the value starts
+    end_line: usize,
+    end_off: usize,
+    group_n: Option<u32>,
+    /// resolved owner: fixed group index for risk groups may change `field`
+    inferred: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Heading {
+    group: usize,
+    n: Option<u32>,
+    line: usize,
+}
+
+pub struct Body<'a> {
+    pub lines: &'a [Line],
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Section heading at this line: `Ⅲ　特定個人情報ファイルの取扱い…`.
+pub fn section_at(t: &Template, l: &Line) -> Option<usize> {
+    let (roman, rest) = leading_roman(&l.key)?;
+    let rest = rest.trim_start_matches(['.', '、']);
+    t.sections.iter().position(|s| {
+        s.roman == roman && {
+            let n = s.key.chars().count().min(6);
+            let pre: String = s.key.chars().take(n).collect();
+            // the heading alone, or with its ※ note; not a 変更箇所 row "Ⅰ基本情報3.個人番号の"
+            rest.starts_with(&pre)
+                && rest.chars().count() <= s.key.chars().count() + 24
+                && !has_item_number_after(rest, &s.key)
+        }
+    })
+}
+
+/// A section numeral at the start of a key: `Ⅲ` or ASCII `III` (conversions).
+pub fn leading_roman(k: &str) -> Option<(&'static str, &str)> {
+    let first = k.chars().next()?;
+    if let Some(r) = crate::normalize::roman(first) {
+        return Some((r, &k[first.len_utf8()..]));
+    }
+    let n = k.chars().take_while(|c| matches!(c, 'I' | 'V')).count();
+    if n == 0 || n > 3 {
+        return None;
+    }
+    let r = match &k[..n] {
+        "I" => "I",
+        "II" => "II",
+        "III" => "III",
+        "IV" => "IV",
+        "V" => "V",
+        "VI" => "VI",
+        _ => return None,
+    };
+    // the title must follow directly (a Japanese character)
+    let rest = &k[n..];
+    if rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some((r, rest))
+}
+
+fn has_item_number_after(rest: &str, title: &str) -> bool {
+    let after = rest.strip_prefix(title).unwrap_or("");
+    let mut it = after.chars();
+    matches!((it.next(), it.next()), (Some(a), Some('.')) if a.is_ascii_digit())
+}
+
+/// Strip the numbering at a line's start: `1.`, `(1)`, `①`, and return what was stripped.
+fn strip_numbering(k: &str) -> (Option<u32>, &str) {
+    let mut it = k.char_indices();
+    if let Some((_, c)) = it.next() {
+        if let Some(n) = circled(c) {
+            return (Some(n), &k[c.len_utf8()..]);
+        }
+    }
+    (None, k)
+}
+
+fn item_number(k: &str) -> Option<(u32, &str)> {
+    let k = k.trim_start_matches(['[', ']']);
+    let digits: String = k.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || digits.len() > 2 {
+        return None;
+    }
+    let rest = &k[digits.len()..];
+    let rest = rest.strip_prefix('.')?;
+    Some((digits.parse().ok()?, rest))
+}
+
+/// Match `label` (a key) at `(line, off)` continuing over following lines; returns the
+/// line index and char offset in that line's `text` where the label ends.
+fn match_label(lines: &[Line], li: usize, key_off: usize, label: &str) -> Option<(usize, usize)> {
+    let mut want = label.chars().peekable();
+    let mut cur = li;
+    let mut kchars: Vec<char> = lines[cur].key.chars().skip(key_off).collect();
+    let mut consumed_in_line = key_off;
+    let mut pos = 0;
+    let mut spilled = 0;
+    while let Some(&w) = want.peek() {
+        if pos >= kchars.len() {
+            // continue on the next line (a wrapped label), at most 3 lines
+            if spilled >= 3 || cur + 1 >= lines.len() || lines[cur + 1].no > lines[cur].no + 2 {
+                return None;
+            }
+            cur += 1;
+            spilled += 1;
+            kchars = lines[cur].key.chars().collect();
+            consumed_in_line = 0;
+            pos = 0;
+            continue;
+        }
+        if kchars[pos] != w {
+            return None;
+        }
+        pos += 1;
+        want.next();
+    }
+    // skip a trailing ※ note
+    let mut kc = consumed_in_line + pos;
+    let rest: Vec<char> = lines[cur].key.chars().skip(kc).collect();
+    if rest.first() == Some(&'※') {
+        kc += 1;
+    }
+    Some((cur, key_to_text_offset(&lines[cur].text, kc)))
+}
+
+/// Char offset in `text` after `n` non-space chars.
+fn key_to_text_offset(text: &str, n: usize) -> usize {
+    let mut seen = 0;
+    for (i, c) in text.chars().enumerate() {
+        if seen == n {
+            return i;
+        }
+        if !c.is_whitespace() {
+            seen += 1;
+        }
+    }
+    text.chars().count()
+}
+
+fn tail_text(l: &Line, off: usize) -> String {
+    l.text.chars().skip(off).collect::<String>().trim().to_string()
+}
+
+fn tail_raw(l: &Line, off: usize) -> String {
+    // raw keeps paragraph marks and original spacing; map by non-space count
+    let text_prefix: String = l.text.chars().take(off).collect();
+    let n = text_prefix.chars().filter(|c| !c.is_whitespace()).count();
+    let mut seen = 0;
+    for (i, c) in l.raw.char_indices() {
+        if seen == n {
+            return l.raw[i..].trim().to_string();
+        }
+        let folded = crate::normalize::key(&c.to_string());
+        seen += folded.chars().count();
+        if seen > n {
+            return l.raw[i + c.len_utf8()..].trim().to_string();
+        }
+    }
+    String::new()
+}
+
+pub struct Extraction {
+    pub fields: Vec<FieldOut>,
+    pub diags: Vec<Diag>,
+    pub body_start: usize,
+    pub sections_found: Vec<(usize, usize)>,
+}
+
+/// Where the body begins (first section heading outside the 項目一覧) and the section
+/// heading lines.
+pub fn find_sections(t: &Template, lines: &[Line]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let toc_end = toc_end(t, lines);
+    for (i, l) in lines.iter().enumerate().skip(toc_end.unwrap_or(0)) {
+        if let Some(s) = section_at(t, l) {
+            // a section seen again (a running header) does not start it anew
+            if out.iter().any(|&(s2, _)| s2 == s) {
+                continue;
+            }
+            out.push((s, i));
+        }
+    }
+    // a conversion that lost the first heading: what follows the 項目一覧 belongs to the
+    // section before the first heading found
+    if let (Some(te), Some(&(s, at))) = (toc_end, out.first()) {
+        if s > 0 && at > te {
+            out.insert(0, (s - 1, te));
+        }
+    }
+    out
+}
+
+/// The line after the 項目一覧 (table of contents), if the document has one.
+pub fn toc_end(t: &Template, lines: &[Line]) -> Option<usize> {
+    let toc = lines.iter().position(|l| l.key.starts_with("項目一覧"))?;
+    for (i, l) in lines.iter().enumerate().skip(toc + 1) {
+        let is_heading = section_at(t, l).is_some() || l.key.starts_with("(別添") || l.key.starts_with("別添");
+        let is_option = l.key.starts_with("<選択肢>") || l.key.chars().next().is_some_and(|c| c.is_ascii_digit()) && l.key.contains(')');
+        if is_heading || is_option || l.key == "]" {
+            continue;
+        }
+        return Some(i);
+    }
+    None
+}
+
+/// The 別添 headings in the body (変更箇所, 記録項目), outside the 項目一覧.
+pub fn find_annexes(lines: &[Line], body_start: usize) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate().skip(body_start) {
+        let k = l.key.trim_start_matches('#');
+        if (k.starts_with("(別添") || k.starts_with("別添")) && k.chars().count() <= 24 {
+            let kind = if k.contains("変更箇所") {
+                "変更箇所"
+            } else if k.contains("記録項目") {
+                "記録項目"
+            } else if k.contains("事務の内容") {
+                "事務の内容"
+            } else {
+                continue;
+            };
+            out.push((kind.to_string(), i));
+        }
+    }
+    out
+}
+
+pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<usize>) -> Extraction {
+    let mut diags = Vec::new();
+    let sections = find_sections(t, lines);
+    let section_of = |i: usize| -> Option<usize> {
+        let mut cur = sections.first().map(|&(s, _)| s);
+        for &(s, at) in &sections {
+            if at <= i {
+                cur = Some(s);
+            }
+        }
+        cur
+    };
+
+    // index: label key → fields that carry it
+    let mut by_label: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (fi, f) in t.fields.iter().enumerate() {
+        if f.role == FieldRole::Normal {
+            for k in &f.keys {
+                by_label.entry(k.as_str()).or_default().push(fi);
+            }
+        }
+    }
+    let mut label_keys: Vec<&str> = by_label.keys().copied().collect();
+    label_keys.sort_by_key(|k| std::cmp::Reverse(k.chars().count()));
+
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut item_lines: Vec<(usize, usize)> = Vec::new(); // (item, line)
+    let mut ctx_item: Option<usize> = None;
+    let mut label_lines: HashSet<usize> = HashSet::new();
+
+    let mut i = body.start;
+    while i < body.end {
+        let l = &lines[i];
+        let sec = section_of(i);
+        if section_at(t, l).is_some() {
+            ctx_item = None;
+            label_lines.insert(i);
+            i += 1;
+            continue;
+        }
+        // item heading
+        if let Some((n, rest)) = item_number(&l.key) {
+            let found = t.items.iter().enumerate().find(|(_, it)| {
+                Some(it.section) == sec
+                    && it.n == n
+                    && it.keys.iter().any(|k| {
+                        let pre: String = k.chars().take(k.chars().count().min(8)).collect();
+                        rest.starts_with(&pre)
+                    })
+            });
+            if let Some((ii, it)) = found {
+                ctx_item = Some(ii);
+                item_lines.push((ii, i));
+                label_lines.insert(i);
+                if let Some(own) = it.own_field {
+                    // the value starts after the title
+                    let full = it.keys.iter().find_map(|k| {
+                        let off = l.key.find(k.as_str())?;
+                        let chars_before = l.key[..off].chars().count();
+                        match_label(lines, i, chars_before, k)
+                    });
+                    let (el, eo) = full.unwrap_or((i, l.text.chars().count()));
+                    hits.push(Hit { field: own, line: i, end_line: el, end_off: eo, group_n: None, inferred: false });
+                }
+                i += 1;
+                continue;
+            }
+        }
+        // group headings: システム1, 委託事項2, 提供先3, 移転先1, リスク1:
+        if let Some(h) = group_heading(t, l, sec, ctx_item) {
+            label_lines.insert(i);
+            let g = &t.groups[h.0];
+            if let Some(hf) = g.heading_field {
+                let name_len = l.key.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
+                let digits = l.key[name_len..].chars().take_while(|c| c.is_ascii_digit()).count();
+                let kc = l.key[..name_len].chars().count() + digits;
+                hits.push(Hit {
+                    field: hf,
+                    line: i,
+                    end_line: i,
+                    end_off: key_to_text_offset(&l.text, kc),
+                    group_n: h.1,
+                    inferred: false,
+                });
+            }
+            if ctx_item.is_none() {
+                ctx_item = Some(g.item);
+            }
+            headings.push(Heading { group: h.0, n: h.1, line: i });
+            i += 1;
+            continue;
+        }
+        // field labels, at the line's start (after its numbering)
+        let (num, rest) = strip_numbering(&l.key);
+        let skip = l.key.chars().count() - rest.chars().count();
+        let mut matched = false;
+        for lk in &label_keys {
+            if !rest.starts_with(lk.chars().next().unwrap_or('\0')) {
+                continue;
+            }
+            let Some((el, eo)) = match_label(lines, i, skip, lk) else { continue };
+            let cands = &by_label[lk];
+            // choose by context: same section, same item, same number
+            let best = cands.iter().copied().max_by_key(|&f| {
+                let fs = &t.fields[f];
+                let mut s = 0;
+                if Some(fs.section) == sec {
+                    s += 8;
+                }
+                if Some(fs.item) == ctx_item {
+                    s += 4;
+                }
+                if num.is_some() && fs.number == num {
+                    s += 2;
+                }
+                s
+            });
+            let Some(f) = best else { continue };
+            let fs = &t.fields[f];
+            if Some(fs.section) != sec && cands.len() > 1 {
+                // ambiguous label outside its section: not this
+                continue;
+            }
+            if cands.len() == 1 && Some(fs.item) != ctx_item {
+                ctx_item = Some(fs.item);
+            }
+            hits.push(Hit { field: f, line: i, end_line: el, end_off: eo, group_n: None, inferred: false });
+            for j in i..=el {
+                label_lines.insert(j);
+            }
+            matched = true;
+            break;
+        }
+        let _ = matched;
+        i += 1;
+    }
+
+    resolve_owners(t, &mut hits, &headings, &mut diags, lines);
+    hits.retain(|h| h.field != usize::MAX);
+
+    // ---- values
+    let mut fields: Vec<FieldOut> = Vec::new();
+    let stop_lines = label_lines.clone();
+    let choice_tokens = choice_tokens(tpls, lines, body.clone());
+    let mut used_tokens: HashSet<(usize, usize)> = HashSet::new();
+    let mut choice_jobs: Vec<(usize, usize)> = Vec::new(); // (fields index, hit index)
+    let mut box_jobs: Vec<(usize, usize)> = Vec::new();
+
+    let mut seen_paths: HashSet<Vec<String>> = HashSet::new();
+    for (hi, h) in hits.iter().enumerate() {
+        let fs = &t.fields[h.field];
+        if fs.ty == FieldType::None {
+            continue;
+        }
+        let path = t.path(h.field, h.group_n);
+        if !seen_paths.insert(path.clone()) {
+            diags.push(
+                Diag::new(Level::Info, "duplicate_label", format!("label {} read again; first reading kept", fs.labels[0]))
+                    .at(loc(&lines[h.line])),
+            );
+            continue;
+        }
+        let label = fs.labels[0].clone();
+        let mut out = FieldOut {
+            path,
+            label,
+            ty: fs.ty,
+            value: None,
+            options: Options::None,
+            certainty: if h.inferred { Certainty::Inferred } else { Certainty::Exact },
+            at: loc(&lines[h.line]),
+            order: (h.field, h.group_n.unwrap_or(0)),
+        };
+        match fs.ty {
+            FieldType::Text => {
+                out.value = read_text(lines, h, &stop_lines, body.end);
+            }
+            FieldType::Choice => {
+                let list = tpls.list(fs.list.unwrap());
+                out.options = Options::Choice(list.options.iter().map(|o| o.label.clone()).collect());
+                choice_jobs.push((fields.len(), hi));
+            }
+            FieldType::Checkboxes => box_jobs.push((fields.len(), hi)),
+            FieldType::None => {}
+        }
+        fields.push(out);
+    }
+
+    // choices: inline first (exact), then the nearest free value piece
+    let mut pending: Vec<(usize, usize)> = Vec::new();
+    for &(fi, hi) in &choice_jobs {
+        let h = &hits[hi];
+        let list = tpls.list(t.fields[h.field].list.unwrap());
+        let tail = tail_text(&lines[h.end_line], h.end_off);
+        match inline_choice(&tail) {
+            Inline::Value(v) => {
+                let k = key(&v);
+                if let Some(o) = list.find_exact(&k) {
+                    fields[fi].value = Some(list.options[o].label.clone());
+                    fields[fi].certainty = if h.inferred { Certainty::Inferred } else { Certainty::Exact };
+                    if let Some(&(tl, tp)) = choice_tokens.iter().find(|&&(tl, _, _)| tl == h.end_line).map(|(a, b, _)| (a, b)).as_ref() {
+                        used_tokens.insert((*tl, *tp));
+                    }
+                } else {
+                    fields[fi].value = None;
+                    fields[fi].certainty = Certainty::Unknown;
+                    diags.push(
+                        Diag::new(Level::Warning, "option_not_in_list", format!("「{v}」 is not an option of {}", list.id))
+                            .field(&fields[fi].id())
+                            .at(fields[fi].at),
+                    );
+                    if let Some((tl, tp, _)) = choice_tokens.iter().find(|&&(tl, _, _)| tl == h.end_line) {
+                        used_tokens.insert((*tl, *tp));
+                    }
+                }
+            }
+            Inline::Empty => {
+                fields[fi].value = None;
+                fields[fi].certainty = Certainty::Exact;
+                if let Some((tl, tp, _)) = choice_tokens.iter().find(|&&(tl, _, _)| tl == h.end_line) {
+                    used_tokens.insert((*tl, *tp));
+                }
+            }
+            Inline::Elsewhere => pending.push((fi, hi)),
+        }
+    }
+    // the rest: global nearest-first matching of value pieces to fields
+    let mut pairs: Vec<(u32, usize, usize)> = Vec::new(); // (cost, pending idx, token idx)
+    for (pi, &(_, hi)) in pending.iter().enumerate() {
+        let h = &hits[hi];
+        let list = tpls.list(t.fields[h.field].list.unwrap());
+        let sec = section_of(h.line);
+        for (ti, (tl, _, v)) in choice_tokens.iter().enumerate() {
+            if section_of(*tl) != sec || list.find_exact(v).is_none() {
+                continue;
+            }
+            let cost = if *tl >= h.end_line {
+                let d = lines[*tl].no.saturating_sub(lines[h.end_line].no) as u32;
+                if d > 80 {
+                    continue;
+                }
+                d * 2
+            } else {
+                let d = lines[h.line].no.saturating_sub(lines[*tl].no) as u32;
+                if d > 100 {
+                    continue;
+                }
+                d * 3 + 1
+            };
+            pairs.push((cost, pi, ti));
+        }
+    }
+    pairs.sort();
+    let mut done: HashSet<usize> = HashSet::new();
+    for (_, pi, ti) in pairs {
+        let (tl, tp, _) = &choice_tokens[ti];
+        if done.contains(&pi) || used_tokens.contains(&(*tl, *tp)) {
+            continue;
+        }
+        let (fi, hi) = pending[pi];
+        let list = tpls.list(t.fields[hits[hi].field].list.unwrap());
+        let o = list.find_exact(&choice_tokens[ti].2).unwrap();
+        fields[fi].value = Some(list.options[o].label.clone());
+        fields[fi].certainty = Certainty::Inferred;
+        used_tokens.insert((*tl, *tp));
+        done.insert(pi);
+    }
+    for (pi, &(fi, _)) in pending.iter().enumerate() {
+        if !done.contains(&pi) {
+            fields[fi].certainty = Certainty::Unknown;
+            diags.push(
+                Diag::new(Level::Warning, "choice_not_found", "no selected value could be placed for this field")
+                    .field(&fields[fi].id())
+                    .at(fields[fi].at),
+            );
+        }
+    }
+
+    // checkbox groups
+    let box_hits: Vec<BoxHit> = box_jobs
+        .iter()
+        .map(|&(_, hi)| {
+            let h = &hits[hi];
+            let fs = &t.fields[h.field];
+            BoxHit { line: h.line, end_line: h.end_line, end_off: h.end_off, list: fs.list.unwrap(), switch: fs.role == FieldRole::Switch }
+        })
+        .collect();
+    let choice_lines: Vec<usize> = hits.iter().filter(|h| t.fields[h.field].ty == FieldType::Choice).map(|h| h.line).collect();
+    let results = read_boxes(tpls, lines, body.clone(), &box_hits, &choice_lines, &label_lines);
+    for (k, r) in results.into_iter().enumerate() {
+        let fi = box_jobs[k].0;
+        fields[fi].certainty = r.certainty;
+        fields[fi].value = r.other_text;
+        for d in r.diags {
+            diags.push(d.field(&fields[fi].id()).at(fields[fi].at));
+        }
+        fields[fi].options = Options::Boxes(r.boxes);
+    }
+
+    fields.sort_by_key(|f| (f.order.0, f.order.1));
+    let _ = BTreeMap::<u8, u8>::new();
+    Extraction { fields, diags, body_start: body.start, sections_found: sections }
+}
+
+pub fn loc(l: &Line) -> Loc {
+    Loc { page: l.page, line: l.no }
+}
+
+/// `システム1` / `委託事項2` / `提供先3` / `移転先1` / `リスク1:` / `リスク:` headings.
+fn group_heading(t: &Template, l: &Line, sec: Option<usize>, ctx_item: Option<usize>) -> Option<(usize, Option<u32>)> {
+    let k = l.key.as_str();
+    if k.contains('~') {
+        return None;
+    }
+    for (gi, g) in t.groups.iter().enumerate() {
+        if Some(g.section) != sec {
+            continue;
+        }
+        if g.repeated {
+            if let Some(rest) = k.strip_prefix(g.name.as_str()) {
+                let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+                if !digits.is_empty() {
+                    return Some((gi, digits.parse().ok()));
+                }
+            }
+        } else if let Some(rest) = k.strip_prefix("リスク") {
+            let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            let rest2 = &rest[digits.len()..];
+            let Some(title) = rest2.strip_prefix(':') else { continue };
+            let name_ok = if digits.is_empty() { g.name == "リスク" } else { g.name == format!("リスク{digits}") };
+            let pre: String = g.title_key.chars().take(g.title_key.chars().count().min(8)).collect();
+            if name_ok && title.starts_with(&pre) {
+                // prefer the group of the current item when the same title occurs in two items
+                if ctx_item.is_none() || Some(g.item) == ctx_item || !t.groups.iter().any(|g2| Some(g2.item) == ctx_item && g2.name == g.name && g2.title_key == g.title_key) {
+                    return Some((gi, None));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Give each hit its group instance and parent: the nearest heading (preferring the
+/// preceding one) that does not hold that field yet.
+fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &mut Vec<Diag>, lines: &[Line]) {
+    let mut taken: HashSet<(usize, Option<u32>, String)> = HashSet::new(); // (group, n, label key)
+    // group heading hits are owned already
+    for h in hits.iter() {
+        if t.fields[h.field].role == FieldRole::GroupHeading {
+            taken.insert((t.fields[h.field].group.unwrap(), h.group_n, t.fields[h.field].keys[0].clone()));
+        }
+    }
+    for h in hits.iter_mut() {
+        let fs = &t.fields[h.field];
+        if fs.role == FieldRole::GroupHeading {
+            continue;
+        }
+        let Some(g) = fs.group else { continue };
+        // candidate groups: every group of the item holding a field with this label
+        let label = fs.keys[0].clone();
+        let same_label: Vec<usize> = t
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.item == fs.item && f.group.is_some() && f.keys[0] == label && f.parent.map(|p| &t.fields[p].keys[0]) == fs.parent.map(|p| &t.fields[p].keys[0]))
+            .map(|(i, _)| i)
+            .collect();
+        let cand_groups: Vec<(usize, usize)> = same_label.iter().map(|&f| (t.fields[f].group.unwrap(), f)).collect();
+        let mut best: Option<(i64, usize, Option<u32>, usize)> = None; // (cost, group, n, field)
+        for hd in headings {
+            let Some(&(_, f)) = cand_groups.iter().find(|(g2, _)| *g2 == hd.group) else { continue };
+            if taken.contains(&(hd.group, hd.n, label.clone())) {
+                continue;
+            }
+            let d = lines[h.line].no as i64 - lines[hd.line].no as i64;
+            let cost = if d >= 0 { d } else { -d * 2 + 1 };
+            if best.is_none_or(|b| cost < b.0) {
+                best = Some((cost, hd.group, hd.n, f));
+            }
+        }
+        match best {
+            Some((cost, grp, n, f)) => {
+                h.field = f;
+                h.group_n = n;
+                if cost > 0 && (t.groups[grp].repeated || cand_groups.len() > 1) {
+                    // placed by proximity, not by a heading directly above
+                    h.inferred = h.inferred || cost > 60;
+                }
+                taken.insert((grp, n, label));
+            }
+            None => {
+                // no heading found: the group itself when it is the only one
+                if cand_groups.len() == 1 && !t.groups[g].repeated {
+                    taken.insert((g, None, label));
+                } else if t.groups[g].repeated {
+                    h.group_n = None;
+                    h.inferred = true;
+                    diags.push(
+                        Diag::new(Level::Warning, "group_unplaced", format!("{} found outside any {}N", fs.labels[0], t.groups[g].name))
+                            .at(loc(&lines[h.line])),
+                    );
+                    h.field = usize::MAX;
+                } else {
+                    // several fixed groups, none seen: first without this field
+                    let free = cand_groups.iter().find(|(g2, _)| !taken.contains(&(*g2, None, label.clone())));
+                    match free {
+                        Some(&(g2, f)) => {
+                            h.field = f;
+                            h.inferred = true;
+                            taken.insert((g2, None, label));
+                        }
+                        None => h.field = usize::MAX,
+                    }
+                }
+            }
+        }
+    }
+    // parents: a nested field goes under the nearest parent reading lacking it
+    let parent_hits: Vec<(usize, usize, Option<u32>)> = hits.iter().filter(|h| h.field != usize::MAX).map(|h| (h.field, h.line, h.group_n)).collect();
+    let mut taken_child: HashSet<(usize, Option<u32>, String)> = HashSet::new();
+    for h in hits.iter_mut() {
+        if h.field == usize::MAX {
+            continue;
+        }
+        let fs = &t.fields[h.field];
+        let Some(p) = fs.parent else { continue };
+        if t.fields[p].ty == FieldType::None {
+            continue;
+        }
+        let label = fs.keys[0].clone();
+        // siblings with the same label under other parents of the same group
+        let alts: Vec<usize> = t
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.group == fs.group && f.item == fs.item && f.keys[0] == label && f.parent.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        if alts.len() <= 1 {
+            continue;
+        }
+        let mut best: Option<(i64, usize)> = None;
+        for &(pf, pl, pn) in &parent_hits {
+            if pn != h.group_n {
+                continue;
+            }
+            let Some(&alt) = alts.iter().find(|&&a| t.fields[a].parent == Some(pf)) else { continue };
+            if taken_child.contains(&(alt, pn, label.clone())) {
+                continue;
+            }
+            let d = lines[h.line].no as i64 - lines[pl].no as i64;
+            let cost = if d >= 0 { d } else { -d * 2 + 1 };
+            if best.is_none_or(|b| cost < b.0) {
+                best = Some((cost, alt));
+            }
+        }
+        if let Some((_, alt)) = best {
+            h.field = alt;
+            taken_child.insert((alt, h.group_n, label));
+        }
+    }
+}
+
+enum Inline {
+    Value(String),
+    Empty,
+    Elsewhere,
+}
+
+fn inline_choice(tail: &str) -> Inline {
+    let ps = pieces(tail);
+    match ps.first() {
+        Some(Piece::OpenText { text, .. }) => {
+            let t = text.trim();
+            if t.is_empty() { Inline::Empty } else { Inline::Value(t.to_string()) }
+        }
+        Some(Piece::Box { label, .. }) => {
+            // `[ ]` then the option list: nothing selected
+            if label.is_empty() || label.starts_with("<選択肢>") || label.starts_with('<') {
+                Inline::Empty
+            } else {
+                Inline::Elsewhere
+            }
+        }
+        _ => Inline::Elsewhere,
+    }
+}
+
+/// Every piece of text that may be a selected choice value: bracketed text, text before a
+/// trailing `[`, text after a leading `]`, or a whole line that is exactly an option.
+/// Option-list lines (`1) …`, `<選択肢>`) are not values.
+fn choice_tokens(tpls: &Templates, lines: &[Line], body: std::ops::Range<usize>) -> Vec<(usize, usize, String)> {
+    let mut all_opts: HashSet<&str> = HashSet::new();
+    for l in &tpls.lists {
+        if l.id.starts_with("OPT-") {
+            for o in &l.options {
+                all_opts.insert(o.key.as_str());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for i in body {
+        let l = &lines[i];
+        let text = match l.text.find("<選択肢>") {
+            Some(p) => &l.text[..p],
+            None => &l.text,
+        };
+        let ps = pieces(text);
+        for (pi, p) in ps.iter().enumerate() {
+            let cand = match p {
+                Piece::OpenText { text, .. } => Some(text.clone()),
+                Piece::Text(t) => {
+                    let next_open = matches!(ps.get(pi + 1), Some(Piece::Open { .. }) | Some(Piece::OpenText { .. }) | Some(Piece::Box { .. }));
+                    if next_open || ps.len() == 1 { Some(t.clone()) } else { None }
+                }
+                Piece::Close { label } => Some(label.clone()),
+                _ => None,
+            };
+            let Some(c) = cand else { continue };
+            let mut k = key(&c);
+            // "1) 記録を残している" is an option-list entry, not a value
+            if k.chars().next().is_some_and(|c| c.is_ascii_digit()) && k.contains(')') {
+                continue;
+            }
+            // a label in front of the value on the same line: keep only a trailing option
+            if !all_opts.contains(k.as_str()) {
+                if let Some(o) = all_opts.iter().filter(|o| k.ends_with(**o)).max_by_key(|o| o.len()) {
+                    if matches!(ps.get(pi + 1), Some(Piece::Open { .. })) || ps.len() == 1 {
+                        k = o.to_string();
+                    } else {
+                        continue;
+                    }
+                } else {
+                    continue;
+                }
+            }
+            out.push((i, pi, k));
+        }
+    }
+    out
+}
+
+/// The text after a label: the rest of its line and the lines below it, until the next
+/// label, heading, bracket or option list.
+fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let first = tail_raw(&lines[h.end_line], h.end_off);
+    let first = first.trim_start_matches('※').trim().to_string();
+    let mut cont = true;
+    if !first.is_empty() {
+        if first.starts_with('[') || first.starts_with(']') {
+            return None;
+        }
+        parts.push(first);
+        // a value in the next cell of a table row is complete
+        cont = false;
+    }
+    if cont || lines.get(h.end_line + 1).is_some_and(|n| n.no == lines[h.end_line].no + 1 && !stops.contains(&(h.end_line + 1))) {
+        let mut prev_no = lines[h.end_line].no;
+        for j in h.end_line + 1..end.min(h.end_line + 60) {
+            let l = &lines[j];
+            if stops.contains(&j) || is_structural(l) {
+                break;
+            }
+            // a blank line ends the value once something was read
+            if l.no > prev_no + 1 && !parts.is_empty() {
+                // pdftotext puts blank lines between cells; allow one gap before the first part
+                break;
+            }
+            if l.no > prev_no + 2 {
+                break;
+            }
+            parts.push(l.raw.clone());
+            prev_no = l.no;
+            if !cont && parts.len() > 1 {
+                // the first part came inline; continue only on wrapped lines
+            }
+        }
+    }
+    let joined = join_wrapped(&parts).replace('\u{2029}', "\n");
+    let v = joined.trim().to_string();
+    if v.is_empty() { None } else { Some(v) }
+}
+
+fn is_structural(l: &Line) -> bool {
+    let k = &l.key;
+    k.starts_with('[') || k.starts_with(']') || k.starts_with("<選択肢>") || k.ends_with("<選択肢>") || k.ends_with("<選択肢>]")
+        || crate::marks::lone_marks(&l.text) > 0
+        || (k.chars().next().is_some_and(|c| c.is_ascii_digit()) && k.chars().nth(1) == Some(')'))
+        || k.ends_with('[')
+}

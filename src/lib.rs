@@ -1,0 +1,19 @@
+//! pia-extract: 特定個人情報保護評価書 (text dumps, markdown/HTML conversions) → JSON records.
+//!
+//! Stages (plain functions over typed values, each returning diagnostics, never failing on
+//! content): `decode` (bytes → text) → `lines` (pages of lines) → `cover` + `extract`
+//! (form tree and fields, driven by the `template` data) → `record` (the JSON contract).
+
+pub mod checks;
+pub mod cover;
+pub mod decode;
+pub mod diag;
+pub mod extract;
+pub mod lines;
+pub mod marks;
+pub mod normalize;
+pub mod record;
+pub mod score;
+pub mod template;
+
+pub use record::{extract, extract_to_json, Record};

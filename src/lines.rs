@@ -1,0 +1,260 @@
+//! Stage 2: decoded text → pages of lines (with provenance). Text and markdown/HTML
+//! conversions meet here; everything after this stage is shared.
+//!
+//! A markdown/HTML line is cut into its tab-separated cells (each a `Line` with the same
+//! input line number), tags are removed, `<input checked>` becomes `[ ○ ]`, entities are
+//! decoded. Page furniture (`-9-`, `1 / 72`) sets the page and is dropped.
+
+use crate::diag::Diag;
+use crate::normalize::{fold, key};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// 1-based input line.
+    pub no: usize,
+    pub page: Option<u32>,
+    /// The text as read (tags removed for HTML), paragraph breaks as '\n'.
+    pub raw: String,
+    /// `fold(raw)`: spaces collapsed, widths and look-alikes folded.
+    pub text: String,
+    /// `text` without any white space: the matching key.
+    pub key: String,
+}
+
+impl Line {
+    pub fn new(no: usize, page: Option<u32>, raw: String) -> Line {
+        let text = fold(&raw);
+        let key = key(&raw);
+        Line { no, page, raw, text, key }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Pages {
+    pub format: Format,
+    pub lines: Vec<Line>,
+    pub pages: Option<u32>,
+}
+
+pub fn detect_format(text: &str) -> Format {
+    let sample: String = text.chars().take(200_000).collect();
+    let html = ["<input", "<p>", "<li>", "&lt;", "<b>", "<table", "<br"]
+        .iter()
+        .filter(|p| sample.contains(*p))
+        .count();
+    let md_heads = sample.lines().filter(|l| l.starts_with("# ") || l.starts_with("## ")).count();
+    if html >= 2 || (html >= 1 && md_heads >= 1) || md_heads >= 3 {
+        Format::Markdown
+    } else {
+        Format::Text
+    }
+}
+
+/// Page footers and running furniture: `-9-`, `- 9 -`, `1 / 72`, `1/69`.
+fn page_number(line: &str) -> Option<u32> {
+    let f: String = fold(line).chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(inner) = f.strip_prefix('-').and_then(|s| s.strip_suffix('-')) {
+        return inner.parse().ok();
+    }
+    if let Some((a, b)) = f.split_once('/') {
+        if !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()) {
+            return a.parse().ok();
+        }
+    }
+    None
+}
+
+pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
+    let format = detect_format(text);
+    let diags = Vec::new();
+    let mut lines = Vec::new();
+    let mut page: Option<u32> = None;
+    let mut max_page: Option<u32> = None;
+    let has_ff = text.contains('\u{0C}');
+    if has_ff {
+        page = Some(1);
+        max_page = Some(1);
+    }
+    for (i, raw) in text.split('\n').enumerate() {
+        let no = i + 1;
+        let mut raw = raw;
+        if has_ff {
+            let ffs = raw.matches('\u{0C}').count() as u32;
+            if ffs > 0 {
+                page = page.map(|p| p + ffs);
+                max_page = page;
+                raw = raw.trim_start_matches('\u{0C}');
+            }
+        }
+        if let Some(p) = page_number(raw) {
+            if !has_ff {
+                // a footer closes page p; what follows is on p + 1
+                page = Some(p + 1);
+                max_page = Some(max_page.unwrap_or(0).max(p));
+            }
+            continue;
+        }
+        match format {
+            Format::Text => {
+                if raw.trim().is_empty() {
+                    continue;
+                }
+                lines.push(Line::new(no, page, raw.to_string()));
+            }
+            Format::Markdown => {
+                for cell in html_cells(raw) {
+                    if !cell.trim().is_empty() {
+                        lines.push(Line::new(no, page, cell));
+                    }
+                }
+            }
+        }
+    }
+    // a page counter set by footers points one past the last footer
+    let pages = if has_ff { max_page } else { max_page };
+    (Pages { format, lines, pages }, diags)
+}
+
+/// One markdown/HTML line → its cells as plain text.
+pub fn html_cells(raw: &str) -> Vec<String> {
+    let mut s = raw.trim_end().to_string();
+    // markdown headings and list dashes
+    let t = s.trim_start();
+    if let Some(rest) = t.strip_prefix("#") {
+        s = rest.trim_start_matches('#').trim_start().to_string();
+    }
+    s.split('\t').map(html_to_text).collect()
+}
+
+fn html_to_text(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    let mut rest = cell;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt..];
+        let Some(gt) = after.find('>') else {
+            out.push_str(after);
+            rest = "";
+            break;
+        };
+        let tag = &after[1..gt];
+        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let name = name.to_ascii_lowercase();
+        match name.as_str() {
+            "input" => {
+                if tag.contains("checked") {
+                    out.push_str("[ ○ ]");
+                } else {
+                    out.push_str("[ ]");
+                }
+            }
+            "p" | "li" | "br" | "tr" | "div" | "ul" | "ol" => out.push('\u{2029}'),
+            "td" | "th" | "span" => out.push(' '),
+            "b" | "i" | "u" | "strong" | "em" | "table" | "tbody" | "thead" | "font" => {}
+            // not a tag we know (e.g. "<選択肢>" or "<中間サーバー…>"): keep it as text
+            _ => out.push_str(&after[..=gt]),
+        }
+        rest = &after[gt + 1..];
+    }
+    out.push_str(rest);
+    let out = decode_entities(&out);
+    // "[ [ ○ ] ]" (a box drawn around an input) is one box; Latin O as a mark
+    let out = out.replace("[ [ ○ ] ]", "[ ○ ]").replace("[ [ ] ]", "[ ]").replace("[ O ]", "[ ○ ]");
+    // paragraph separators: collapse runs, trim
+    let mut cleaned = String::new();
+    for part in out.split('\u{2029}') {
+        let p = part.trim();
+        if p.is_empty() {
+            continue;
+        }
+        if !cleaned.is_empty() {
+            cleaned.push('\u{2029}');
+        }
+        cleaned.push_str(p);
+    }
+    cleaned
+}
+
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let semi = after.find(';').filter(|&i| i <= 10);
+        let decoded = semi.and_then(|i| {
+            let ent = &after[1..i];
+            let c = match ent {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ if ent.starts_with("#x") || ent.starts_with("#X") => u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32),
+                _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            c.map(|c| (c, i))
+        });
+        match decoded {
+            Some((c, i)) => {
+                out.push(c);
+                rest = &after[i + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_marks() {
+        let c = html_cells("③他のシステムとの接続\t<p>[ <input type=\"checkbox\"/> ] 情報提供 [ <input checked=\"\" type=\"checkbox\"/> ] 庁内</p>");
+        assert_eq!(c[0], "③他のシステムとの接続");
+        assert_eq!(c[1], "[ ] 情報提供 [ ○ ] 庁内");
+        assert_eq!(html_cells("①実施の有無\t[ 実施する ] <span>&lt;選択肢&gt; 1) 実施する</span>")[1], "[ 実施する ]  <選択肢> 1) 実施する");
+    }
+
+    #[test]
+    fn footers_set_pages() {
+        let (p, _) = to_lines("a\n-1-\nb\n2 / 3\nc\n");
+        assert_eq!(p.lines.len(), 3);
+        assert_eq!(p.lines[1].page, Some(2));
+        assert_eq!(p.lines[1].no, 3);
+        let (p, _) = to_lines("a\n\u{0C}b\n");
+        assert_eq!(p.lines[1].page, Some(2));
+    }
+
+    #[test]
+    fn format_detection() {
+        assert_eq!(detect_format("# 見出し\n<p>x</p>\n"), Format::Markdown);
+        assert_eq!(detect_format(" 評価書番号\n1\n"), Format::Text);
+    }
+}

@@ -1,0 +1,375 @@
+//! The record boundary: the JSON contract of `../shared/docs/record-format.md`. Serde lives
+//! here only; the stages' own types stay free to change.
+
+use crate::cover::{read_cover, Cover, KINDS};
+use crate::decode::decode;
+use crate::diag::{Diag, Level, Loc};
+use crate::extract::{self, find_annexes, find_sections, FieldOut, Options};
+use crate::lines::{to_lines, Line};
+use crate::normalize::join_wrapped;
+use crate::template::{templates, Template, Templates};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA: &str = include_str!("../schema/record.schema.json");
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Record {
+    pub schema_version: String,
+    pub source: Source,
+    pub document: Document,
+    pub fields: Vec<Field>,
+    pub tables: Tables,
+    pub diagnostics: Vec<DiagOut>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Source {
+    pub file: String,
+    pub sha256: String,
+    pub format: String,
+    pub encoding: Option<String>,
+    pub pages: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    pub kind: Option<String>,
+    pub form: Option<String>,
+    pub number: Option<String>,
+    pub title: Option<String>,
+    pub organization: Option<String>,
+    pub published: Option<String>,
+    pub published_raw: Option<String>,
+    pub declaration: Option<String>,
+    pub special_notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Location {
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub bbox: Option<[f64; 4]>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BoxOption {
+    pub label: String,
+    pub checked: Option<bool>,
+    pub detail: Option<String>,
+    pub certainty: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OptionOut {
+    Choice(String),
+    Box(BoxOption),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Field {
+    pub id: String,
+    pub path: Vec<String>,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub value: Option<String>,
+    pub options: Vec<OptionOut>,
+    pub certainty: String,
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Tables {
+    pub record_items: Vec<Vec<String>>,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Change {
+    pub date: Option<String>,
+    pub item: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub timing: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DiagOut {
+    pub level: String,
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub at: Option<Location>,
+}
+
+impl Record {
+    pub fn has_error(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level == "error")
+    }
+}
+
+fn loc_out(l: Loc) -> Location {
+    Location { page: l.page, line: Some(l.line), bbox: None }
+}
+
+fn diag_out(d: &Diag) -> DiagOut {
+    DiagOut {
+        level: d.level.as_str().into(),
+        code: d.code.into(),
+        message: d.message.clone(),
+        field: d.field.clone(),
+        at: d.at.map(loc_out),
+    }
+}
+
+fn field_out(f: &FieldOut) -> Field {
+    let options = match &f.options {
+        Options::None => vec![],
+        Options::Choice(v) => v.iter().map(|s| OptionOut::Choice(s.clone())).collect(),
+        Options::Boxes(b) => b
+            .iter()
+            .map(|b| {
+                OptionOut::Box(BoxOption {
+                    label: b.label.clone(),
+                    checked: b.checked,
+                    detail: b.detail.clone(),
+                    certainty: b.certainty.as_str().into(),
+                })
+            })
+            .collect(),
+    };
+    Field {
+        id: f.id(),
+        path: f.path.clone(),
+        label: f.label.clone(),
+        ty: f.ty.as_str().into(),
+        value: f.value.clone(),
+        options,
+        certainty: f.certainty.as_str().into(),
+        at: loc_out(f.at),
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Pick the template: by the printed kind, else the form tag, else the one whose labels
+/// the text matches best (with an `kind_inferred` diagnostic).
+fn choose_template<'t>(tpls: &'t Templates, cover: &Cover, lines: &[Line], diags: &mut Vec<Diag>) -> Option<&'t Template> {
+    if let Some(k) = &cover.kind {
+        if let Some(t) = tpls.forms.iter().find(|t| &t.kind == k) {
+            return Some(t);
+        }
+    }
+    if let Some(form) = &cover.form {
+        let n = form.chars().last().unwrap_or('0');
+        if let Some(t) = tpls.by_form(&format!("様式{n}")) {
+            return Some(t);
+        }
+    }
+    // by structure: the section headings each template's labels find
+    let mut best: Option<(usize, &Template)> = None;
+    for t in &tpls.forms {
+        let secs = find_sections(t, lines).len();
+        let unique = t
+            .sections
+            .iter()
+            .filter(|s| lines.iter().any(|l| l.key.contains(&s.key) && l.key.chars().next().is_some_and(|c| crate::normalize::roman(c).is_some())))
+            .count();
+        let score = secs * 10 + unique;
+        if score > 0 && best.is_none_or(|b| score > b.0) {
+            best = Some((score, t));
+        }
+    }
+    if let Some((_, t)) = best {
+        diags.push(Diag::new(
+            Level::Info,
+            "kind_inferred",
+            format!("the document does not print its kind; its section headings are those of {} ({})", t.form, t.kind),
+        ));
+        return Some(t);
+    }
+    None
+}
+
+/// Run every stage on one input. Never fails: problems become diagnostics, and a panic
+/// inside a stage becomes an error record.
+pub fn extract(bytes: &[u8], name: &str) -> Record {
+    let sha = sha256_hex(bytes);
+    let result = std::panic::catch_unwind(|| extract_inner(bytes, name, &sha));
+    match result {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = e
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| e.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            error_record(name, &sha, "text", "internal_panic", &format!("internal error while reading this document: {msg}"))
+        }
+    }
+}
+
+pub fn error_record(name: &str, sha: &str, format: &str, code: &str, message: &str) -> Record {
+    Record {
+        schema_version: SCHEMA_VERSION.into(),
+        source: Source { file: name.into(), sha256: sha.into(), format: format.into(), encoding: None, pages: None },
+        document: Document::default(),
+        fields: vec![],
+        tables: Tables::default(),
+        diagnostics: vec![DiagOut { level: "error".into(), code: code.into(), message: message.into(), field: None, at: None }],
+    }
+}
+
+fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
+    let tpls = templates();
+    let mut diags: Vec<Diag> = Vec::new();
+    let dec = decode(bytes);
+    diags.extend(dec.diags);
+    let (pages, ldiags) = to_lines(&dec.value.text);
+    diags.extend(ldiags);
+    let lines = &pages.lines;
+    let mut record = Record {
+        schema_version: SCHEMA_VERSION.into(),
+        source: Source {
+            file: name.into(),
+            sha256: sha.into(),
+            format: pages.format.as_str().into(),
+            encoding: Some(dec.value.encoding.into()),
+            pages: pages.pages,
+        },
+        document: Document::default(),
+        fields: vec![],
+        tables: Tables::default(),
+        diagnostics: vec![],
+    };
+    if lines.is_empty() {
+        diags.push(Diag::new(Level::Error, "empty_input", "the input holds no text"));
+        record.diagnostics = diags.iter().map(diag_out).collect();
+        return record;
+    }
+    // the cover is what stands before the first section heading of any form
+    let any_first = tpls
+        .forms
+        .iter()
+        .filter_map(|t| find_sections(t, lines).first().map(|&(_, i)| i))
+        .min()
+        .unwrap_or(lines.len().min(80));
+    let cover = read_cover(&lines[..any_first], lines);
+    let Some(t) = choose_template(tpls, &cover, lines, &mut diags) else {
+        diags.push(Diag::new(
+            Level::Error,
+            "not_a_pia",
+            "no cover and no section of a 特定個人情報保護評価書 (様式2/3/4) was found in this input",
+        ));
+        record.document = document_of(&cover);
+        record.diagnostics = diags.iter().map(diag_out).collect();
+        return record;
+    };
+    let sections = find_sections(t, lines);
+    let body_start = sections.first().map(|&(_, i)| i).unwrap_or(any_first);
+    let annexes = find_annexes(lines, body_start);
+    let changes_at = annexes.iter().filter(|(k, _)| k == "変更箇所").map(|&(_, i)| i).max();
+    let body_end = changes_at.unwrap_or(lines.len());
+    // a document whose body begins mid-section (a fragment) starts at line 0
+    let body_start = if sections.first().is_some_and(|&(s, _)| s > 0) && cover.kind.is_none() { 0 } else { body_start };
+    let ex = extract::extract(tpls, t, lines, body_start..body_end);
+    diags.extend(ex.diags);
+    if cover.kind.is_none() && cover.form.is_none() {
+        diags.push(Diag::new(Level::Info, "no_cover", "no cover page was found; document fields are null"));
+    }
+    if let Some(form) = &cover.form {
+        if !form.ends_with(&t.form[t.form.len() - 1..]) && cover.kind.is_some() {
+            diags.push(Diag::new(Level::Warning, "form_kind_mismatch", format!("the tag says {form} but the title says {}", t.kind)));
+        }
+    }
+    let mut doc = document_of(&cover);
+    if doc.kind.is_none() && !ex.fields.is_empty() && KINDS.contains(&t.kind.as_str()) && !sections.is_empty() {
+        doc.kind = Some(t.kind.clone());
+    }
+    record.document = doc;
+    record.fields = ex.fields.iter().map(field_out).collect();
+    record.tables = tables(lines, &annexes, body_end);
+    record.diagnostics = diags.iter().map(diag_out).collect();
+    record
+}
+
+fn document_of(c: &Cover) -> Document {
+    Document {
+        kind: c.kind.clone(),
+        form: c.form.clone(),
+        number: c.number.clone(),
+        title: c.title.clone(),
+        organization: c.organization.clone(),
+        published: c.published.clone(),
+        published_raw: c.published_raw.clone(),
+        declaration: c.declaration.clone(),
+        special_notes: c.special_notes.clone(),
+    }
+}
+
+/// 別添 記録項目: one list per file (split at 【…】 headings), items split at 、 and ,.
+fn tables(lines: &[Line], annexes: &[(String, usize)], body_end: usize) -> Tables {
+    let mut t = Tables::default();
+    for (k, at) in annexes {
+        if k != "記録項目" {
+            continue;
+        }
+        let mut files: Vec<Vec<String>> = Vec::new();
+        let mut cur: Vec<String> = Vec::new();
+        let mut text_lines: Vec<&str> = Vec::new();
+        for l in lines.iter().skip(at + 1).take(400) {
+            if l.key.chars().next().and_then(crate::normalize::roman).is_some() || l.key.starts_with("(別添") {
+                break;
+            }
+            if l.key.starts_with('【') && l.key.ends_with('】') {
+                if !text_lines.is_empty() {
+                    cur.extend(split_items(&join_wrapped(&text_lines)));
+                    text_lines.clear();
+                }
+                if !cur.is_empty() {
+                    files.push(std::mem::take(&mut cur));
+                }
+                continue;
+            }
+            text_lines.push(l.raw.as_str());
+        }
+        if !text_lines.is_empty() {
+            cur.extend(split_items(&join_wrapped(&text_lines)));
+        }
+        if !cur.is_empty() {
+            files.push(cur);
+        }
+        t.record_items.extend(files);
+    }
+    let _ = body_end;
+    t
+}
+
+fn split_items(s: &str) -> Vec<String> {
+    s.split(['、', ',', '，', '\n'])
+        .map(|x| {
+            let x = x.trim();
+            // drop "12." numbering
+            let digits = x.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
+            let rest: String = x.chars().skip(digits).collect();
+            let rest = if digits > 0 { rest.trim_start_matches(['.', '．', ')', '）']).trim().to_string() } else { x.to_string() };
+            rest
+        })
+        .filter(|x| !x.is_empty() && !x.contains('\u{FFFD}'))
+        .collect()
+}
+
+pub fn extract_to_json(bytes: &[u8], name: &str) -> String {
+    serde_json::to_string(&extract(bytes, name)).unwrap_or_default()
+}

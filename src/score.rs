@@ -1,0 +1,276 @@
+//! Scoring a record against a hand-made answer key (`golden/keys/*.json`, format in
+//! `../shared/docs/record-format.md`). A key entry matches the field whose `path` holds
+//! every string of `where` in order and whose `label` contains the key's `label`.
+//!
+//! Per kind: `total` key entries, `found` (a field matched), `right` (equal value), and
+//! `wrong` (a non-null value that differs: worse than a miss). `left_out` entries (marks no
+//! careful reader could place) count `guessed` when the record still gives a value.
+
+use crate::normalize::key;
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Tally {
+    pub total: usize,
+    pub found: usize,
+    pub right: usize,
+    pub wrong: usize,
+}
+
+impl Tally {
+    pub fn ratio(&self) -> f64 {
+        if self.total == 0 { 1.0 } else { self.right as f64 / self.total as f64 }
+    }
+    fn add(&mut self, o: &Tally) {
+        self.total += o.total;
+        self.found += o.found;
+        self.right += o.right;
+        self.wrong += o.wrong;
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Miss {
+    pub kind: &'static str,
+    pub entry: String,
+    pub expected: String,
+    pub got: String,
+    /// "not_found", "null", "wrong"
+    pub how: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Score {
+    pub key: String,
+    pub document: Tally,
+    pub choices: Tally,
+    pub checks: Tally,
+    pub texts: Tally,
+    pub all: Tally,
+    pub left_out: usize,
+    pub left_out_guessed: usize,
+    pub misses: Vec<Miss>,
+}
+
+fn is_subsequence(path: &[Value], want: &[Value]) -> bool {
+    let mut it = path.iter().filter_map(|v| v.as_str());
+    want.iter().filter_map(|v| v.as_str()).all(|w| {
+        let wk = key(w);
+        it.any(|p| key(p) == wk)
+    })
+}
+
+/// The field an entry names: path subsequence + label containment, of the given type;
+/// an exact label wins, then the shortest label.
+pub fn find_field<'r>(record: &'r Value, ty: &str, entry: &Value) -> Option<&'r Value> {
+    let want_where = entry.get("where").and_then(|w| w.as_array()).cloned().unwrap_or_default();
+    let want_label = key(entry.get("label").and_then(|l| l.as_str()).unwrap_or(""));
+    let fields = record.get("fields")?.as_array()?;
+    let mut best: Option<(usize, &Value)> = None;
+    for f in fields {
+        if f.get("type").and_then(|t| t.as_str()) != Some(ty) {
+            continue;
+        }
+        let path = f.get("path").and_then(|p| p.as_array()).map(|v| v.as_slice()).unwrap_or(&[]);
+        if !is_subsequence(path, &want_where) {
+            continue;
+        }
+        let label = key(f.get("label").and_then(|l| l.as_str()).unwrap_or(""));
+        let id_tail = path.last().and_then(|p| p.as_str()).map(key).unwrap_or_default();
+        if !label.contains(&want_label) && !id_tail.contains(&want_label) {
+            continue;
+        }
+        let rank = if label == want_label { 0 } else { 1 + label.len() } + path.len();
+        if ty == "checkboxes" {
+            // the field must have the option
+            if let Some(o) = entry.get("option").and_then(|o| o.as_str()) {
+                if find_option(f, o).is_none() {
+                    continue;
+                }
+            }
+        }
+        if best.is_none_or(|b| rank < b.0) {
+            best = Some((rank, f));
+        }
+    }
+    best.map(|b| b.1)
+}
+
+fn find_option<'f>(field: &'f Value, option: &str) -> Option<&'f Value> {
+    let k = key(option);
+    let opts = field.get("options")?.as_array()?;
+    opts.iter()
+        .find(|o| o.get("label").and_then(|l| l.as_str()).map(key).as_deref() == Some(k.as_str()))
+        .or_else(|| {
+            // a key written with the box's detail words ("その他識別情報(内部番号)") or without
+            opts.iter().find(|o| {
+                let l = o.get("label").and_then(|l| l.as_str()).map(key).unwrap_or_default();
+                !l.is_empty() && (k.starts_with(&l) && k.len() > l.len() && l.len() > 6)
+            })
+        })
+}
+
+fn norm_value(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(key(s)),
+        Value::Null => None,
+        other => Some(key(&other.to_string())),
+    }
+}
+
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None => "(no field)".into(),
+        Some(Value::Null) => "null".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(o) => o.to_string(),
+    }
+}
+
+fn entry_name(e: &Value) -> String {
+    let w: Vec<&str> = e.get("where").and_then(|w| w.as_array()).map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+    let mut s = format!("{} {}", w.join("/"), e.get("label").and_then(|l| l.as_str()).unwrap_or(""));
+    if let Some(o) = e.get("option").and_then(|o| o.as_str()) {
+        s.push_str(&format!(" [{o}]"));
+    }
+    s
+}
+
+/// Compare one value; record the outcome in the tally and the misses.
+fn judge(t: &mut Tally, misses: &mut Vec<Miss>, kind: &'static str, name: String, expected: Option<&Value>, got: Option<&Value>) {
+    t.total += 1;
+    let Some(got) = got else {
+        misses.push(Miss { kind, entry: name, expected: show(expected), got: show(None), how: "not_found" });
+        return;
+    };
+    t.found += 1;
+    let e = expected.and_then(norm_value);
+    let g = norm_value(got);
+    if e == g {
+        t.right += 1;
+    } else if g.is_none() {
+        misses.push(Miss { kind, entry: name, expected: show(expected), got: show(Some(got)), how: "null" });
+    } else {
+        t.wrong += 1;
+        misses.push(Miss { kind, entry: name, expected: show(expected), got: show(Some(got)), how: "wrong" });
+    }
+}
+
+pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
+    let mut s = Score {
+        key: key_name.into(),
+        document: Tally::default(),
+        choices: Tally::default(),
+        checks: Tally::default(),
+        texts: Tally::default(),
+        all: Tally::default(),
+        left_out: 0,
+        left_out_guessed: 0,
+        misses: vec![],
+    };
+    if let Some(doc) = key_doc.get("document").and_then(|d| d.as_object()) {
+        for (k, v) in doc {
+            let got = record.get("document").and_then(|d| d.get(k));
+            let got = match got {
+                Some(Value::Null) | None => Some(&Value::Null),
+                g => g,
+            };
+            judge(&mut s.document, &mut s.misses, "document", format!("document.{k}"), Some(v), got);
+        }
+    }
+    let entries = |name: &str| key_doc.get(name).and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    for e in entries("choices") {
+        let f = find_field(record, "choice", &e);
+        judge(&mut s.choices, &mut s.misses, "choices", entry_name(&e), e.get("value"), f.map(|f| f.get("value").unwrap_or(&Value::Null)));
+    }
+    for e in entries("checks") {
+        let f = find_field(record, "checkboxes", &e);
+        let got = f.and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or(""))).map(|o| o.get("checked").unwrap_or(&Value::Null));
+        judge(&mut s.checks, &mut s.misses, "checks", entry_name(&e), e.get("checked"), got);
+    }
+    for e in entries("texts") {
+        let f = find_field(record, "text", &e);
+        judge(&mut s.texts, &mut s.misses, "texts", entry_name(&e), e.get("value"), f.map(|f| f.get("value").unwrap_or(&Value::Null)));
+    }
+    for e in entries("left_out") {
+        s.left_out += 1;
+        let kind = e.get("kind").and_then(|k| k.as_str()).unwrap_or("");
+        let guessed = match kind {
+            "checks" => find_field(record, "checkboxes", &e)
+                .and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or("")))
+                .is_some_and(|o| !o.get("checked").unwrap_or(&Value::Null).is_null()),
+            "choices" => find_field(record, "choice", &e).is_some_and(|f| !f.get("value").unwrap_or(&Value::Null).is_null()),
+            _ => false,
+        };
+        if guessed {
+            s.left_out_guessed += 1;
+        }
+    }
+    let mut all = Tally::default();
+    for t in [&s.document, &s.choices, &s.checks, &s.texts] {
+        all.add(t);
+    }
+    s.all = all;
+    s
+}
+
+pub fn render(s: &Score) -> String {
+    let mut out = format!("{}\n", s.key);
+    for (name, t) in [("document", &s.document), ("choices", &s.choices), ("checks", &s.checks), ("texts", &s.texts), ("all", &s.all)] {
+        out.push_str(&format!(
+            "  {name:<9} right {:>4}/{:<4} ({:>5.1}%)  found {:>4}  wrong {:>3}\n",
+            t.right,
+            t.total,
+            t.ratio() * 100.0,
+            t.found,
+            t.wrong
+        ));
+    }
+    out.push_str(&format!("  left_out  {} (record still gives a value on {})\n", s.left_out, s.left_out_guessed));
+    for m in &s.misses {
+        out.push_str(&format!("  MISS {:<8} {:<9} {}: expected {:?}, got {:?}\n", m.how, m.kind, m.entry, m.expected, m.got));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record() -> Value {
+        json!({"document": {"kind": "全項目評価書", "number": "2"},
+          "fields": [
+            {"path": ["I","1","3"], "label": "対象人数", "type": "choice", "value": "30万人以上", "options": []},
+            {"path": ["I","2","システム1","3"], "label": "他のシステムとの接続", "type": "checkboxes", "value": null,
+             "options": [{"label": "宛名システム等", "checked": true, "detail": null}, {"label": "税務システム", "checked": null, "detail": null}]},
+            {"path": ["I","7","1"], "label": "部署", "type": "text", "value": "財政局 税務部"}
+          ]})
+    }
+
+    #[test]
+    fn counts_right_wrong_and_null() {
+        let k = json!({"document": {"kind": "全項目評価書", "number": "3"},
+          "choices": [{"where": ["I","1"], "label": "対象人数", "value": "30万人以上"},
+                      {"where": ["I","6"], "label": "実施の有無", "value": "実施する"}],
+          "checks": [{"where": ["I","2","システム1"], "label": "他のシステムとの接続", "option": "宛名システム等", "checked": false},
+                     {"where": ["I","2","システム1"], "label": "他のシステムとの接続", "option": "税務システム", "checked": true}],
+          "texts": [{"where": ["I","7"], "label": "部署", "value": "財政局税務部"}]});
+        let s = score(&record(), &k, "k");
+        assert_eq!(s.document, Tally { total: 2, found: 2, right: 1, wrong: 1 });
+        assert_eq!(s.choices, Tally { total: 2, found: 1, right: 1, wrong: 0 });
+        assert_eq!(s.checks, Tally { total: 2, found: 2, right: 0, wrong: 1 });
+        assert_eq!(s.texts.right, 1);
+        assert_eq!(s.all.wrong, 2);
+    }
+
+    #[test]
+    fn empty_record_is_all_misses() {
+        let k = json!({"choices": [{"where": ["I"], "label": "x", "value": "y"}]});
+        let s = score(&json!({"fields": []}), &k, "k");
+        assert_eq!(s.choices, Tally { total: 1, found: 0, right: 0, wrong: 0 });
+        let s = score(&json!({}), &json!({}), "k");
+        assert_eq!(s.all.total, 0);
+    }
+}

@@ -1,0 +1,372 @@
+//! Form templates as data: `templates/*.txt` (one file per form, readable by someone who
+//! knows the paper form) parsed once into typed specs.
+
+use crate::normalize::key;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    Choice,
+    Checkboxes,
+    /// Structure only: a heading whose sub-fields carry the values.
+    None,
+}
+
+impl FieldType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Text | FieldType::None => "text",
+            FieldType::Choice => "choice",
+            FieldType::Checkboxes => "checkboxes",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OptSpec {
+    pub label: String,
+    pub key: String,
+    /// The box takes free text in （ ）.
+    pub has_detail: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct OptionList {
+    pub id: String,
+    pub options: Vec<OptSpec>,
+}
+
+impl OptionList {
+    /// The option whose key equals `k` (after folding).
+    pub fn find_exact(&self, k: &str) -> Option<usize> {
+        self.options.iter().position(|o| o.key == k)
+    }
+    /// The longest option whose key starts `k` (box labels followed by detail text).
+    pub fn find_prefix(&self, k: &str) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for (i, o) in self.options.iter().enumerate() {
+            if !o.key.is_empty() && k.starts_with(&o.key) && best.is_none_or(|b| self.options[b].key.len() < o.key.len()) {
+                best = Some(i);
+            }
+        }
+        best
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SectionSpec {
+    pub roman: String,
+    pub title: String,
+    pub key: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemSpec {
+    pub section: usize,
+    pub n: u32,
+    pub titles: Vec<String>,
+    pub keys: Vec<String>,
+    /// Field index of the item's own value (text items) or switch (checkbox items).
+    pub own_field: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupSpec {
+    pub section: usize,
+    pub item: usize,
+    /// "システム" for repeated groups, "リスク1" / "リスク" for fixed ones.
+    pub name: String,
+    pub repeated: bool,
+    pub title_key: String,
+    /// Field index of the heading's own value (委託事項N's subject, 提供先N's recipient).
+    pub heading_field: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldRole {
+    Normal,
+    /// The value printed beside an item heading (Ⅰ3 特定個人情報ファイル名).
+    ItemValue,
+    /// A section switch (`[ ] 委託しない`) printed beside an item heading.
+    Switch,
+    /// A repeated group's heading value.
+    GroupHeading,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldSpec {
+    pub section: usize,
+    pub item: usize,
+    pub group: Option<usize>,
+    pub parent: Option<usize>,
+    /// Path below the group (or item): numbers or labels.
+    pub tail: Vec<String>,
+    pub number: Option<u32>,
+    pub labels: Vec<String>,
+    pub keys: Vec<String>,
+    pub ty: FieldType,
+    pub list: Option<usize>,
+    pub role: FieldRole,
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub form: String,
+    pub kind: String,
+    pub sections: Vec<SectionSpec>,
+    pub items: Vec<ItemSpec>,
+    pub groups: Vec<GroupSpec>,
+    pub fields: Vec<FieldSpec>,
+}
+
+#[derive(Debug)]
+pub struct Templates {
+    pub lists: Vec<OptionList>,
+    pub forms: Vec<Template>,
+}
+
+impl Templates {
+    pub fn list(&self, i: usize) -> &OptionList {
+        &self.lists[i]
+    }
+    pub fn by_form(&self, form: &str) -> Option<&Template> {
+        self.forms.iter().find(|t| t.form == form)
+    }
+}
+
+const OPTIONS: &str = include_str!("../templates/options.txt");
+const FORMS: [&str; 3] = [
+    include_str!("../templates/yoshiki4.txt"),
+    include_str!("../templates/yoshiki3.txt"),
+    include_str!("../templates/yoshiki2.txt"),
+];
+
+pub fn templates() -> &'static Templates {
+    static T: OnceLock<Templates> = OnceLock::new();
+    T.get_or_init(|| {
+        let lists = parse_options(OPTIONS);
+        let forms = FORMS.iter().map(|s| parse_form(s, &lists)).collect();
+        Templates { lists, forms }
+    })
+}
+
+fn parse_options(src: &str) -> Vec<OptionList> {
+    let mut out = Vec::new();
+    for line in src.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (id, rest) = line.split_once(':').expect("option list line has ID:");
+        let options = rest
+            .split('|')
+            .map(|o| {
+                let o = o.trim();
+                let (label, has_detail) = match o.strip_suffix("()") {
+                    Some(l) => (l.to_string(), true),
+                    None => (o.to_string(), false),
+                };
+                OptSpec { key: key(&label), label, has_detail }
+            })
+            .collect();
+        out.push(OptionList { id: id.trim().to_string(), options });
+    }
+    out
+}
+
+fn parse_form(src: &str, lists: &[OptionList]) -> Template {
+    let mut t = Template {
+        form: String::new(),
+        kind: String::new(),
+        sections: vec![],
+        items: vec![],
+        groups: vec![],
+        fields: vec![],
+    };
+    // stack of (indent, field index) for nesting fields
+    let mut field_stack: Vec<(usize, usize)> = Vec::new();
+    let mut cur_group: Option<(usize, usize)> = None; // (indent, group)
+    let list_of = |id: &str| lists.iter().position(|l| l.id == id).unwrap_or_else(|| panic!("unknown list {id}"));
+    for line in src.lines() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let tok: Vec<&str> = line.split_whitespace().collect();
+        match tok[0] {
+            "form" => {
+                t.form = tok[1].to_string();
+                t.kind = tok[2].to_string();
+            }
+            "section" => {
+                t.sections.push(SectionSpec { roman: tok[1].into(), title: tok[2].into(), key: key(tok[2]) });
+                field_stack.clear();
+                cur_group = None;
+            }
+            "item" => {
+                let section = t.sections.len() - 1;
+                let titles: Vec<String> = tok[2].split('|').map(String::from).collect();
+                let item = t.items.len();
+                let mut spec = ItemSpec {
+                    section,
+                    n: tok[1].parse().expect("item number"),
+                    keys: titles.iter().map(|s| key(s)).collect(),
+                    titles: titles.clone(),
+                    own_field: None,
+                };
+                let own = match tok.get(3).copied() {
+                    Some("text") => Some((FieldType::Text, None, FieldRole::ItemValue)),
+                    Some("switch") => Some((FieldType::Checkboxes, Some(list_of(tok[4])), FieldRole::Switch)),
+                    _ => None,
+                };
+                if let Some((ty, list, role)) = own {
+                    spec.own_field = Some(t.fields.len());
+                    t.fields.push(FieldSpec {
+                        section,
+                        item,
+                        group: None,
+                        parent: None,
+                        tail: vec![],
+                        number: None,
+                        keys: spec.keys.clone(),
+                        labels: titles,
+                        ty,
+                        list,
+                        role,
+                    });
+                }
+                t.items.push(spec);
+                field_stack.clear();
+                cur_group = None;
+            }
+            "group" => {
+                let item = t.items.len() - 1;
+                let section = t.items[item].section;
+                let (name, repeated) = match tok[1].strip_suffix('*') {
+                    Some(n) => (n.to_string(), true),
+                    None => (tok[1].to_string(), false),
+                };
+                let g = t.groups.len();
+                let heading_text = tok.get(2) == Some(&"text");
+                let title_key = if repeated { String::new() } else { key(tok.get(2).copied().unwrap_or("")) };
+                let mut spec = GroupSpec { section, item, name: name.clone(), repeated, title_key, heading_field: None };
+                if heading_text {
+                    spec.heading_field = Some(t.fields.len());
+                    t.fields.push(FieldSpec {
+                        section,
+                        item,
+                        group: Some(g),
+                        parent: None,
+                        tail: vec![],
+                        number: None,
+                        labels: vec![name.clone()],
+                        keys: vec![key(&name)],
+                        ty: FieldType::Text,
+                        list: None,
+                        role: FieldRole::GroupHeading,
+                    });
+                }
+                t.groups.push(spec);
+                cur_group = Some((indent, g));
+                field_stack.clear();
+            }
+            "field" => {
+                while field_stack.last().is_some_and(|&(ind, _)| ind >= indent) {
+                    field_stack.pop();
+                }
+                if cur_group.is_some_and(|(ind, _)| ind >= indent) {
+                    cur_group = None;
+                }
+                let item = t.items.len() - 1;
+                let section = t.items[item].section;
+                let labels: Vec<String> = tok[2].split('|').map(String::from).collect();
+                let number = tok[1].parse::<u32>().ok();
+                let parent = field_stack.last().map(|&(_, f)| f);
+                let mut tail = parent.map(|p| t.fields[p].tail.clone()).unwrap_or_default();
+                tail.push(match number {
+                    Some(n) => n.to_string(),
+                    None => labels[0].clone(),
+                });
+                let ty = match tok[3] {
+                    "text" => FieldType::Text,
+                    "choice" => FieldType::Choice,
+                    "checkboxes" => FieldType::Checkboxes,
+                    "none" => FieldType::None,
+                    other => panic!("unknown field type {other}"),
+                };
+                let list = tok.get(4).map(|id| list_of(id));
+                let f = t.fields.len();
+                t.fields.push(FieldSpec {
+                    section,
+                    item,
+                    group: cur_group.map(|(_, g)| g),
+                    parent,
+                    tail,
+                    number,
+                    keys: labels.iter().map(|s| key(s)).collect(),
+                    labels,
+                    ty,
+                    list,
+                    role: FieldRole::Normal,
+                });
+                field_stack.push((indent, f));
+            }
+            other => panic!("unknown template keyword {other}"),
+        }
+    }
+    t
+}
+
+impl Template {
+    /// The record path of a field, with the repeated group's number filled in.
+    pub fn path(&self, f: usize, group_n: Option<u32>) -> Vec<String> {
+        let spec = &self.fields[f];
+        let item = &self.items[spec.item];
+        let mut p = vec![self.sections[spec.section].roman.clone(), item.n.to_string()];
+        if let Some(g) = spec.group {
+            let g = &self.groups[g];
+            if g.repeated {
+                p.push(format!("{}{}", g.name, group_n.unwrap_or(0)));
+            } else {
+                p.push(g.name.clone());
+            }
+        }
+        p.extend(spec.tail.iter().cloned());
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_parse() {
+        let t = templates();
+        assert_eq!(t.forms.len(), 3);
+        let f4 = t.by_form("様式4").unwrap();
+        assert_eq!(f4.kind, "全項目評価書");
+        assert_eq!(f4.sections.len(), 6);
+        // every choice and checkbox field names a list
+        for f in &f4.fields {
+            if matches!(f.ty, FieldType::Choice | FieldType::Checkboxes) {
+                assert!(f.list.is_some(), "{:?}", f.labels);
+            }
+        }
+        let kiroku = f4.fields.iter().position(|f| f.labels[0] == "主な記録項目").unwrap();
+        assert_eq!(f4.path(kiroku, None), vec!["II", "2", "4", "主な記録項目"]);
+        let sys = f4.fields.iter().position(|f| f.labels[0] == "他のシステムとの接続").unwrap();
+        assert_eq!(f4.path(sys, Some(2)), vec!["I", "2", "システム2", "3"]);
+        let jiko = f4.fields.iter().position(|f| f.labels[0].starts_with("過去3年以内")).unwrap();
+        assert_eq!(f4.path(jiko, None), vec!["III", "7", "リスク1", "9"]);
+    }
+
+    #[test]
+    fn option_prefix_prefers_longest() {
+        let t = templates();
+        let l = t.lists.iter().find(|l| l.id == "CB-KIROKU").unwrap();
+        assert_eq!(l.options[l.find_prefix("個人番号対応符号").unwrap()].label, "個人番号対応符号");
+        assert_eq!(l.options[l.find_prefix("個人番号").unwrap()].label, "個人番号");
+    }
+}
