@@ -132,8 +132,10 @@ pub fn read_boxes(
                 continue;
             }
             let d = no - lines[h.line].no as i64;
-            let cost = d.abs();
-            if cost > 90 {
+            // pieces below a label belong to it (the grid is printed after the label);
+            // a label below the pieces only when none is above
+            let cost = if (0..=45).contains(&d) { d } else { d.abs() + 45 };
+            if d.abs() > 90 {
                 continue;
             }
             if best.is_none_or(|b| cost < b.0) {
@@ -156,10 +158,11 @@ pub fn read_boxes(
             }
         }
     }
-    hits.iter().zip(work).map(|(h, w)| settle(tpls.list(h.list), w)).collect()
+    let doc_has_marks = lines.iter().any(|l| l.text.contains('○'));
+    hits.iter().zip(work).map(|(h, w)| settle(tpls.list(h.list), w, doc_has_marks)).collect()
 }
 
-fn settle(list: &OptionList, work: Vec<Work>) -> BoxResult {
+fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool) -> BoxResult {
     let n = list.options.len();
     let mut exact: Vec<Option<bool>> = vec![None; n];
     let mut conflict = vec![false; n];
@@ -248,10 +251,22 @@ fn settle(list: &OptionList, work: Vec<Work>) -> BoxResult {
     pending.sort();
     pending.dedup();
     if !pending.is_empty() {
-        if lone == 0 {
+        let some_checked = placed.iter().any(|p| matches!(p, Some((Some(true), _))));
+        if lone == 0 && (some_checked || !doc_has_marks) {
+            // the group's marks are visible elsewhere in it (or the document has none at
+            // all): a bracket without a mark is an empty box
             for &o in &pending {
                 placed[o] = Some((Some(false), Certainty::Inferred));
             }
+        } else if lone == 0 {
+            for &o in &pending {
+                placed[o] = Some((None, Certainty::Unknown));
+            }
+            diags.push(Diag::new(
+                Level::Warning,
+                "mark_unplaced",
+                format!("{} box(es) lost their brackets' contents and no mark of the group was found near it", pending.len()),
+            ));
         } else if lone == pending.len() {
             for &o in &pending {
                 placed[o] = Some((Some(true), Certainty::Inferred));
@@ -311,7 +326,7 @@ mod tests {
                 }
             }
         }
-        settle(t.list(li), work)
+        settle(t.list(li), work, true)
     }
 
     fn checked(r: &BoxResult) -> Vec<Option<bool>> {

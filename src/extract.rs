@@ -296,7 +296,7 @@ pub fn find_annexes(lines: &[Line], body_start: usize) -> Vec<(String, usize)> {
     out
 }
 
-pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<usize>) -> Extraction {
+pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<usize>, cells: bool) -> Extraction {
     let mut diags = Vec::new();
     let sections = find_sections(t, lines);
     let section_of = |i: usize| -> Option<usize> {
@@ -338,7 +338,11 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             continue;
         }
         // item heading
-        if let Some((n, rest)) = item_number(&l.key) {
+        let item_key: &str = match item_number(&l.key) {
+            Some(_) => &l.key,
+            None => l.key.rfind('[').map(|p| &l.key[p + 1..]).unwrap_or(&l.key),
+        };
+        if let Some((n, rest)) = item_number(item_key) {
             let found = t.items.iter().enumerate().find(|(_, it)| {
                 Some(it.section) == sec
                     && it.n == n
@@ -389,10 +393,25 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             i += 1;
             continue;
         }
-        // field labels, at the line's start (after its numbering)
-        let (num, rest) = strip_numbering(&l.key);
-        let skip = l.key.chars().count() - rest.chars().count();
+        // field labels, at the line's start (after its numbering), or after a circled
+        // number further on (`1） … 2） … ①NISC政府機関統一基準群`)
+        let mut starts: Vec<usize> = vec![0];
+        for (ci, c) in l.key.chars().enumerate() {
+            if ci > 0 && circled(c).is_some() {
+                starts.push(ci);
+            }
+        }
         let mut matched = false;
+        for &st in &starts {
+        if matched {
+            break;
+        }
+        let sub: String = l.key.chars().skip(st).collect();
+        let (num, rest) = strip_numbering(&sub);
+        let skip = st + sub.chars().count() - rest.chars().count();
+        if st > 0 && num.is_none() {
+            continue;
+        }
         for lk in &label_keys {
             if !rest.starts_with(lk.chars().next().unwrap_or('\0')) {
                 continue;
@@ -430,7 +449,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             matched = true;
             break;
         }
-        let _ = matched;
+        }
         i += 1;
     }
 
@@ -472,7 +491,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         };
         match fs.ty {
             FieldType::Text => {
-                out.value = read_text(lines, h, &stop_lines, body.end);
+                out.value = read_text(lines, h, &stop_lines, body.end, cells);
             }
             FieldType::Choice => {
                 let list = tpls.list(fs.list.unwrap());
@@ -672,7 +691,8 @@ fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &
                 continue;
             }
             let d = lines[h.line].no as i64 - lines[hd.line].no as i64;
-            let cost = if d >= 0 { d } else { -d * 2 + 1 };
+            // the heading above wins when it is near; a heading below only when none above
+            let cost = if (0..=150).contains(&d) { d } else if d < 0 { 1000 - d } else { 2000 + d };
             if best.is_none_or(|b| cost < b.0) {
                 best = Some((cost, hd.group, hd.n, f));
             }
@@ -683,7 +703,7 @@ fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &
                 h.group_n = n;
                 if cost > 0 && (t.groups[grp].repeated || cand_groups.len() > 1) {
                     // placed by proximity, not by a heading directly above
-                    h.inferred = h.inferred || cost > 60;
+                    h.inferred = h.inferred || cost > 150;
                 }
                 taken.insert((grp, n, label));
             }
@@ -748,7 +768,7 @@ fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &
                 continue;
             }
             let d = lines[h.line].no as i64 - lines[pl].no as i64;
-            let cost = if d >= 0 { d } else { -d * 2 + 1 };
+            let cost = if (0..=150).contains(&d) { d } else if d < 0 { 1000 - d } else { 2000 + d };
             if best.is_none_or(|b| cost < b.0) {
                 best = Some((cost, alt));
             }
@@ -841,7 +861,7 @@ fn choice_tokens(tpls: &Templates, lines: &[Line], body: std::ops::Range<usize>)
 
 /// The text after a label: the rest of its line and the lines below it, until the next
 /// label, heading, bracket or option list.
-fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize) -> Option<String> {
+fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells: bool) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     let first = tail_raw(&lines[h.end_line], h.end_off);
     let first = first.trim_start_matches('※').trim().to_string();
@@ -853,12 +873,15 @@ fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize) -> Opt
         parts.push(first);
         // a value in the next cell of a table row is complete
         cont = false;
+        if cells {
+            return Some(join_wrapped(&parts).replace('\u{2029}', "\n")).filter(|v| !v.trim().is_empty());
+        }
     }
     if cont || lines.get(h.end_line + 1).is_some_and(|n| n.no == lines[h.end_line].no + 1 && !stops.contains(&(h.end_line + 1))) {
         let mut prev_no = lines[h.end_line].no;
         for j in h.end_line + 1..end.min(h.end_line + 60) {
             let l = &lines[j];
-            if stops.contains(&j) || is_structural(l) {
+            if stops.contains(&j) || is_structural(l) || l.key == "再委託" {
                 break;
             }
             // a blank line ends the value once something was read

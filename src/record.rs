@@ -283,7 +283,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let body_end = changes_at.unwrap_or(lines.len());
     // a document whose body begins mid-section (a fragment) starts at line 0
     let body_start = if sections.first().is_some_and(|&(s, _)| s > 0) && cover.kind.is_none() { 0 } else { body_start };
-    let ex = extract::extract(tpls, t, lines, body_start..body_end);
+    let ex = extract::extract(tpls, t, lines, body_start..body_end, pages.format == crate::lines::Format::Markdown);
     diags.extend(ex.diags);
     if cover.kind.is_none() && cover.form.is_none() {
         diags.push(Diag::new(Level::Info, "no_cover", "no cover page was found; document fields are null"));
