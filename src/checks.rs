@@ -96,12 +96,11 @@ pub fn read_boxes(
         for p in pieces(&tail) {
             work[k].push(Work::Piece(h.end_line, p));
         }
-        if h.switch {
-            if let Some(p @ (Piece::Open { .. } | Piece::OpenText { .. })) = pieces(&lines[h.line].text).into_iter().next() {
+        if h.switch
+            && let Some(p @ (Piece::Open { .. } | Piece::OpenText { .. })) = pieces(&lines[h.line].text).into_iter().next() {
                 let mark = matches!(p, Piece::Open { mark: true } | Piece::OpenText { mark: true, .. });
                 work[k].push(Work::Piece(h.line, Piece::Open { mark }));
             }
-        }
     }
     // loose pieces: give each line to the nearest group that can own it
     for i in body {

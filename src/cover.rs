@@ -87,12 +87,11 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
                 c.lines.push(("kind", l.no));
             }
         }
-        if c.form.is_none() {
-            if let Some((tag, _)) = form_tag(&l.key) {
+        if c.form.is_none()
+            && let Some((tag, _)) = form_tag(&l.key) {
                 c.form = Some(tag);
                 c.lines.push(("form", l.no));
             }
-        }
     }
     // title: a line ending with a kind name that is not the form's own title
     for (i, l) in lines.iter().enumerate() {
@@ -140,7 +139,7 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
     // organization: the first plausible value after the label, else a lone org-shaped line
     let org_ok = |l: &Line| {
         let n = l.key.chars().count();
-        n >= 2 && n <= 40 && !is_label(&l.key) && re_org().is_match(&l.key) && re_date().find(&l.key).is_none()
+        (2..=40).contains(&n) && !is_label(&l.key) && re_org().is_match(&l.key) && re_date().find(&l.key).is_none()
             && !l.key.contains('。') && !l.key.contains('、')
     };
     if let Some(pos) = lines.iter().position(|l| l.key.starts_with("評価実施機関名")) {

@@ -76,8 +76,7 @@ pub fn decode(bytes: &[u8]) -> Warned<Decoded> {
         (best, bytes)
     };
     let (text, errors) = errors_with(enc, body);
-    let pre_existing = if enc == UTF_8 { 0 } else { 0 };
-    let bad = errors.saturating_sub(pre_existing);
+    let bad = errors;
     if bad > 0 && !(enc == UTF_8 && std::str::from_utf8(body).is_ok()) {
         diags.push(Diag::new(
             Level::Warning,

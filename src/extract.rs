@@ -138,11 +138,10 @@ fn has_item_number_after(rest: &str, title: &str) -> bool {
 /// Strip the numbering at a line's start: `1.`, `(1)`, `①`, and return what was stripped.
 fn strip_numbering(k: &str) -> (Option<u32>, &str) {
     let mut it = k.char_indices();
-    if let Some((_, c)) = it.next() {
-        if let Some(n) = circled(c) {
+    if let Some((_, c)) = it.next()
+        && let Some(n) = circled(c) {
             return (Some(n), &k[c.len_utf8()..]);
         }
-    }
     (None, k)
 }
 
@@ -253,11 +252,10 @@ pub fn find_sections(t: &Template, lines: &[Line]) -> Vec<(usize, usize)> {
     }
     // a conversion that lost the first heading: what follows the 項目一覧 belongs to the
     // section before the first heading found
-    if let (Some(te), Some(&(s, at))) = (toc_end, out.first()) {
-        if s > 0 && at > te {
+    if let (Some(te), Some(&(s, at))) = (toc_end, out.first())
+        && s > 0 && at > te {
             out.insert(0, (s - 1, te));
         }
-    }
     out
 }
 
@@ -879,8 +877,7 @@ fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells:
     }
     if cont || lines.get(h.end_line + 1).is_some_and(|n| n.no == lines[h.end_line].no + 1 && !stops.contains(&(h.end_line + 1))) {
         let mut prev_no = lines[h.end_line].no;
-        for j in h.end_line + 1..end.min(h.end_line + 60) {
-            let l = &lines[j];
+        for (j, l) in lines.iter().enumerate().take(end.min(h.end_line + 60)).skip(h.end_line + 1) {
             if stops.contains(&j) || is_structural(l) || l.key == "再委託" {
                 break;
             }

@@ -71,11 +71,10 @@ fn page_number(line: &str) -> Option<u32> {
     if let Some(inner) = f.strip_prefix('-').and_then(|s| s.strip_suffix('-')) {
         return inner.parse().ok();
     }
-    if let Some((a, b)) = f.split_once('/') {
-        if !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()) {
+    if let Some((a, b)) = f.split_once('/')
+        && !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()) {
             return a.parse().ok();
         }
-    }
     None
 }
 
@@ -126,7 +125,7 @@ pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
         }
     }
     // a page counter set by footers points one past the last footer
-    let pages = if has_ff { max_page } else { max_page };
+    let pages = max_page;
     (Pages { format, lines, pages }, diags)
 }
 

@@ -80,12 +80,11 @@ fn run(a: RunArgs) -> ExitCode {
         eprintln!("pia-extract: no input files (see --help)");
         return ExitCode::from(1);
     }
-    if let Some(dir) = &a.out {
-        if let Err(e) = std::fs::create_dir_all(dir) {
+    if let Some(dir) = &a.out
+        && let Err(e) = std::fs::create_dir_all(dir) {
             eprintln!("pia-extract: cannot create {}: {e}", dir.display());
             return ExitCode::from(2);
         }
-    }
     let mut failed = 0;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -188,11 +187,10 @@ fn run_score(record: &Path, keys: &[PathBuf], min: Option<f64>, json: bool) -> E
         }
     }
     let ratio = if total == 0 { 1.0 } else { right as f64 / total as f64 };
-    if let Some(m) = min {
-        if ratio < m {
+    if let Some(m) = min
+        && ratio < m {
             eprintln!("pia-extract score: {:.1}% right is under --min {:.1}%", ratio * 100.0, m * 100.0);
             return ExitCode::from(1);
         }
-    }
     ExitCode::SUCCESS
 }

@@ -26,7 +26,7 @@ fn is_mark(c: char) -> bool {
 pub fn pieces(text: &str) -> Vec<Piece> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
-    let mut i = 0;
+    let mut i;
     let n = chars.len();
     let skip_ws = |mut i: usize| {
         while i < n && chars[i].is_whitespace() {

@@ -166,11 +166,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Pick the template: by the printed kind, else the form tag, else the one whose labels
 /// the text matches best (with an `kind_inferred` diagnostic).
 fn choose_template<'t>(tpls: &'t Templates, cover: &Cover, lines: &[Line], diags: &mut Vec<Diag>) -> Option<&'t Template> {
-    if let Some(k) = &cover.kind {
-        if let Some(t) = tpls.forms.iter().find(|t| &t.kind == k) {
+    if let Some(k) = &cover.kind
+        && let Some(t) = tpls.forms.iter().find(|t| &t.kind == k) {
             return Some(t);
         }
-    }
     if let Some(form) = &cover.form {
         let n = form.chars().last().unwrap_or('0');
         if let Some(t) = tpls.by_form(&format!("様式{n}")) {
@@ -288,11 +287,10 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     if cover.kind.is_none() && cover.form.is_none() {
         diags.push(Diag::new(Level::Info, "no_cover", "no cover page was found; document fields are null"));
     }
-    if let Some(form) = &cover.form {
-        if !form.ends_with(&t.form[t.form.len() - 1..]) && cover.kind.is_some() {
+    if let Some(form) = &cover.form
+        && !form.ends_with(&t.form[t.form.len() - 1..]) && cover.kind.is_some() {
             diags.push(Diag::new(Level::Warning, "form_kind_mismatch", format!("the tag says {form} but the title says {}", t.kind)));
         }
-    }
     let mut doc = document_of(&cover);
     if doc.kind.is_none() && !ex.fields.is_empty() && KINDS.contains(&t.kind.as_str()) && !sections.is_empty() {
         doc.kind = Some(t.kind.clone());
@@ -363,8 +361,8 @@ fn split_items(s: &str) -> Vec<String> {
             // drop "12." numbering
             let digits = x.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
             let rest: String = x.chars().skip(digits).collect();
-            let rest = if digits > 0 { rest.trim_start_matches(['.', '．', ')', '）']).trim().to_string() } else { x.to_string() };
-            rest
+            
+            if digits > 0 { rest.trim_start_matches(['.', '．', ')', '）']).trim().to_string() } else { x.to_string() }
         })
         .filter(|x| !x.is_empty() && !x.contains('\u{FFFD}'))
         .collect()

@@ -84,11 +84,10 @@ pub fn find_field<'r>(record: &'r Value, ty: &str, entry: &Value) -> Option<&'r 
         let rank = if label == want_label { 0 } else { 1 + label.len() } + path.len();
         if ty == "checkboxes" {
             // the field must have the option
-            if let Some(o) = entry.get("option").and_then(|o| o.as_str()) {
-                if find_option(f, o).is_none() {
+            if let Some(o) = entry.get("option").and_then(|o| o.as_str())
+                && find_option(f, o).is_none() {
                     continue;
                 }
-            }
         }
         if best.is_none_or(|b| rank < b.0) {
             best = Some((rank, f));

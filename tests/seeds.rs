@@ -1,0 +1,178 @@
+//! Data-driven tests over every fixture in `fixtures/`: schema, invariants, regression
+//! snapshots (`golden/snapshots`, NOT ground truth) and the answer-key score floors
+//! (`golden/keys`, hand-made ground truth; `golden/floors.json`).
+
+use pia_extract::record::{OptionOut, Record, SCHEMA};
+use pia_extract::score::score;
+use pia_extract::template::templates;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["fixtures/seeds", "fixtures/text"] {
+        let Ok(rd) = std::fs::read_dir(dir) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_file() && !p.file_name().unwrap().to_string_lossy().starts_with('.') {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    assert!(!out.is_empty(), "no fixtures found");
+    out
+}
+
+fn run(p: &Path) -> Record {
+    let bytes = std::fs::read(p).unwrap();
+    pia_extract::extract(&bytes, &p.to_string_lossy())
+}
+
+#[test]
+fn every_record_validates_against_the_schema() {
+    let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for p in fixtures() {
+        let v = serde_json::to_value(run(&p)).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{e} at {}", e.instance_path())).take(5).collect();
+        assert!(errors.is_empty(), "{}: {:?}", p.display(), errors);
+    }
+    // an error record validates too
+    let v = serde_json::to_value(pia_extract::extract(b"", "empty.txt")).unwrap();
+    assert!(validator.is_valid(&v));
+}
+
+#[test]
+fn invariants_hold_on_every_fixture() {
+    let t = templates();
+    for p in fixtures() {
+        let r = run(&p);
+        let name = p.display().to_string();
+        assert!(!r.has_error(), "{name}: {:?}", r.diagnostics.iter().filter(|d| d.level == "error").collect::<Vec<_>>());
+        let mut ids = HashSet::new();
+        for f in &r.fields {
+            assert!(ids.insert(f.id.clone()), "{name}: duplicate id {}", f.id);
+            assert_eq!(f.id, f.path.join("/"));
+            assert!(f.at.line.is_some_and(|l| l >= 1), "{name}: {} has no location", f.id);
+            match f.ty.as_str() {
+                "choice" => {
+                    let opts: Vec<&str> = f.options.iter().map(|o| match o {
+                        OptionOut::Choice(s) => s.as_str(),
+                        OptionOut::Box(_) => panic!("{name}: box in a choice"),
+                    }).collect();
+                    assert!(!opts.is_empty(), "{name}: {} has no options", f.id);
+                    if let Some(v) = &f.value {
+                        assert!(opts.contains(&v.as_str()), "{name}: {} = {v} is not an option", f.id);
+                    }
+                    // the options are one of the template's lists, in order
+                    assert!(t.lists.iter().any(|l| l.options.iter().map(|o| o.label.as_str()).eq(opts.iter().copied())), "{name}: {}", f.id);
+                }
+                "checkboxes" => {
+                    let labels: Vec<&str> = f.options.iter().map(|o| match o {
+                        OptionOut::Box(b) => b.label.as_str(),
+                        OptionOut::Choice(_) => panic!("{name}: string in a checkbox group"),
+                    }).collect();
+                    assert!(t.lists.iter().any(|l| l.options.iter().map(|o| o.label.as_str()).eq(labels.iter().copied())), "{name}: {} lacks options", f.id);
+                    for o in &f.options {
+                        if let OptionOut::Box(b) = o {
+                            assert_eq!(b.checked.is_none(), b.certainty == "unknown", "{name}: {} {}", f.id, b.label);
+                        }
+                    }
+                }
+                "text" => assert!(f.value.as_deref() != Some(""), "{name}: {} empty string instead of null", f.id),
+                other => panic!("{name}: type {other}"),
+            }
+        }
+        for d in &r.document_values() {
+            assert!(d.as_deref() != Some(""), "{name}: empty document value");
+        }
+    }
+}
+
+trait DocValues {
+    fn document_values(&self) -> Vec<Option<String>>;
+}
+impl DocValues for Record {
+    fn document_values(&self) -> Vec<Option<String>> {
+        let d = &self.document;
+        vec![d.kind.clone(), d.form.clone(), d.number.clone(), d.title.clone(), d.organization.clone(), d.published.clone(), d.published_raw.clone()]
+    }
+}
+
+/// Regression snapshots: what the code produced when last reviewed. A difference fails;
+/// `UPDATE_SNAPSHOTS=1 cargo test` rewrites them. These are not ground truth.
+#[test]
+fn records_match_regression_snapshots() {
+    let update = std::env::var("UPDATE_SNAPSHOTS").is_ok();
+    let mut failures = Vec::new();
+    for p in fixtures() {
+        let stem = p.file_stem().unwrap().to_string_lossy().to_string();
+        let snap = Path::new("golden/snapshots").join(format!("{stem}.snapshot.json"));
+        let got = serde_json::to_string_pretty(&run(&p)).unwrap() + "\n";
+        if update || !snap.exists() {
+            std::fs::create_dir_all("golden/snapshots").unwrap();
+            std::fs::write(&snap, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&snap).unwrap();
+        if want != got {
+            let first = want.lines().zip(got.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            failures.push(format!("{}: differs from line {} (`UPDATE_SNAPSHOTS=1 cargo test` after review)", snap.display(), first + 1));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The answer-key score of every seed against its hand-made key, with floors that only go up.
+#[test]
+fn answer_key_scores_stay_above_their_floors() {
+    let floors: serde_json::Value = serde_json::from_str(&std::fs::read_to_string("golden/floors.json").unwrap()).unwrap();
+    let mut report = String::new();
+    let mut failures = Vec::new();
+    let mut keys: Vec<PathBuf> = std::fs::read_dir("golden/keys").unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    keys.sort();
+    assert_eq!(keys.len(), 5, "one key per seed");
+    for k in keys {
+        let stem = k.file_stem().unwrap().to_string_lossy().to_string();
+        let key: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&k).unwrap()).unwrap();
+        let src = Path::new("fixtures/seeds").join(key["source"].as_str().unwrap());
+        let rec = serde_json::to_value(run(&src)).unwrap();
+        let s = score(&rec, &key, &stem);
+        report.push_str(&format!(
+            "{stem}: document {}/{} choices {}/{} checks {}/{} texts {}/{} wrong {}\n",
+            s.document.right, s.document.total, s.choices.right, s.choices.total, s.checks.right, s.checks.total, s.texts.right, s.texts.total, s.all.wrong
+        ));
+        let f = &floors[&stem];
+        for (kind, t) in [("document", &s.document), ("choices", &s.choices), ("checks", &s.checks), ("texts", &s.texts)] {
+            let floor = f[kind].as_u64().unwrap_or(0) as usize;
+            if t.right < floor {
+                failures.push(format!("{stem} {kind}: {} right, floor {floor}", t.right));
+            }
+        }
+        let max_wrong = f["max_wrong"].as_u64().unwrap_or(0) as usize;
+        if s.all.wrong > max_wrong {
+            failures.push(format!("{stem}: {} wrong values, at most {max_wrong} allowed", s.all.wrong));
+        }
+    }
+    println!("{report}");
+    assert!(failures.is_empty(), "{failures:#?}\n{report}");
+}
+
+#[test]
+fn keys_are_well_formed_and_carry_line_numbers() {
+    for e in std::fs::read_dir("golden/keys").unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let k: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        assert!(Path::new("fixtures/seeds").join(k["source"].as_str().unwrap()).exists());
+        for kind in ["choices", "checks", "texts", "left_out"] {
+            for entry in k[kind].as_array().into_iter().flatten() {
+                let lines = entry["lines"].as_array();
+                assert!(lines.is_some_and(|l| !l.is_empty()), "{}: {kind} entry without lines: {entry}", p.display());
+            }
+        }
+    }
+}
