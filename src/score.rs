@@ -48,6 +48,8 @@ pub struct Score {
     pub checks: Tally,
     pub texts: Tally,
     pub all: Tally,
+    /// per section of the form (`I`…`VI`, `document`)
+    pub sections: std::collections::BTreeMap<String, Tally>,
     pub left_out: usize,
     pub left_out_guessed: usize,
     pub misses: Vec<Miss>,
@@ -164,6 +166,7 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
         checks: Tally::default(),
         texts: Tally::default(),
         all: Tally::default(),
+        sections: Default::default(),
         left_out: 0,
         left_out_guessed: 0,
         misses: vec![],
@@ -206,6 +209,24 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
             s.left_out_guessed += 1;
         }
     }
+    // per section: recount from the entries (document entries under "document")
+    let mut sections: std::collections::BTreeMap<String, Tally> = Default::default();
+    sections.insert("document".into(), s.document.clone());
+    for (kind, ty) in [("choices", "choice"), ("checks", "checkboxes"), ("texts", "text")] {
+        for e in entries(kind) {
+            let sec = e.get("where").and_then(|w| w.get(0)).and_then(|w| w.as_str()).unwrap_or("?").to_string();
+            let mut scratch = Vec::new();
+            let t = sections.entry(sec).or_default();
+            let f = find_field(record, ty, &e);
+            let got = match kind {
+                "checks" => f.and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or(""))).map(|o| o.get("checked").unwrap_or(&Value::Null)),
+                _ => f.map(|f| f.get("value").unwrap_or(&Value::Null)),
+            };
+            let expected = if kind == "checks" { e.get("checked") } else { e.get("value") };
+            judge(t, &mut scratch, "section", String::new(), expected, got);
+        }
+    }
+    s.sections = sections;
     let mut all = Tally::default();
     for t in [&s.document, &s.choices, &s.checks, &s.texts] {
         all.add(t);
@@ -226,6 +247,8 @@ pub fn render(s: &Score) -> String {
             t.wrong
         ));
     }
+    let per: Vec<String> = s.sections.iter().filter(|(_, t)| t.total > 0).map(|(k, t)| format!("{k} {}/{} (found {}, wrong {})", t.right, t.total, t.found, t.wrong)).collect();
+    out.push_str(&format!("  sections  {}\n", per.join("; ")));
     out.push_str(&format!("  left_out  {} (record still gives a value on {})\n", s.left_out, s.left_out_guessed));
     for m in &s.misses {
         out.push_str(&format!("  MISS {:<8} {:<9} {}: expected {:?}, got {:?}\n", m.how, m.kind, m.entry, m.expected, m.got));
@@ -262,6 +285,8 @@ mod tests {
         assert_eq!(s.checks, Tally { total: 2, found: 2, right: 0, wrong: 1 });
         assert_eq!(s.texts.right, 1);
         assert_eq!(s.all.wrong, 2);
+        assert_eq!(s.sections["I"], Tally { total: 5, found: 4, right: 2, wrong: 1 });
+        assert!(render(&s).contains("I 2/5"));
     }
 
     #[test]
