@@ -384,7 +384,9 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                     inferred: false,
                 });
             }
-            if ctx_item.is_none() {
+            // a heading of a later item moves the context forward (scrambled pages print
+            // an item's risks before its heading); an earlier one does not pull it back
+            if ctx_item.is_none_or(|c| g.item > c && t.items[g.item].section == t.items[c].section) {
                 ctx_item = Some(g.item);
             }
             headings.push(Heading { group: h.0, n: h.1, line: i });
@@ -437,7 +439,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                 // ambiguous label outside its section: not this
                 continue;
             }
-            if cands.len() == 1 && Some(fs.item) != ctx_item {
+            if cands.len() == 1 && ctx_item.is_none_or(|c| fs.item > c) {
                 ctx_item = Some(fs.item);
             }
             hits.push(Hit { field: f, line: i, end_line: el, end_off: eo, group_n: None, inferred: false });
@@ -451,7 +453,14 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         i += 1;
     }
 
+    if std::env::var_os("PIA_DEBUG").is_some() {
+        for h in &hits { eprintln!("hit {} {:?} g{:?}", lines[h.line].no, t.path(h.field, h.group_n), h.group_n); }
+        for hd in &headings { eprintln!("heading {} {} {:?}", lines[hd.line].no, t.groups[hd.group].name, hd.n); }
+    }
     resolve_owners(t, &mut hits, &headings, &mut diags, lines);
+    if std::env::var_os("PIA_DEBUG").is_some() {
+        for h in &hits { if h.field != usize::MAX { eprintln!("owned {} {:?}", lines[h.line].no, t.path(h.field, h.group_n)); } else { eprintln!("dropped {}", lines[h.line].no); } }
+    }
     hits.retain(|h| h.field != usize::MAX);
 
     // ---- values
@@ -540,7 +549,17 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             Inline::Elsewhere => pending.push((fi, hi)),
         }
     }
-    // the rest: global nearest-first matching of value pieces to fields
+    // the rest: global nearest-first matching of value pieces to fields. Lists whose
+    // option strings belong to no other list may reach further.
+    let distinctive: Vec<bool> = tpls
+        .lists
+        .iter()
+        .map(|l| {
+            l.options.iter().all(|o| {
+                !tpls.lists.iter().any(|m| m.id != l.id && m.id.starts_with("OPT-") && m.options.iter().any(|p| p.key == o.key))
+            })
+        })
+        .collect();
     let mut pairs: Vec<(u32, usize, usize)> = Vec::new(); // (cost, pending idx, token idx)
     for (pi, &(_, hi)) in pending.iter().enumerate() {
         let h = &hits[hi];
@@ -550,9 +569,10 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             if section_of(*tl) != sec || list.find_exact(v).is_none() {
                 continue;
             }
+            let reach = if distinctive[t.fields[h.field].list.unwrap()] { 250 } else { 80 };
             let cost = if *tl >= h.end_line {
                 let d = lines[*tl].no.saturating_sub(lines[h.end_line].no) as u32;
-                if d > 80 {
+                if d > reach {
                     continue;
                 }
                 d * 2
@@ -842,6 +862,11 @@ fn choice_tokens(tpls: &Templates, lines: &[Line], body: std::ops::Range<usize>)
             // a label in front of the value on the same line: keep only a trailing option
             if !all_opts.contains(k.as_str()) {
                 if let Some(o) = all_opts.iter().filter(|o| k.ends_with(**o)).max_by_key(|o| o.len()) {
+                    // "周知 3) 十分に行っていない": an option-list entry after a wrapped label
+                    let before = k[..k.len() - o.len()].chars().last();
+                    if before == Some(')') {
+                        continue;
+                    }
                     if matches!(ps.get(pi + 1), Some(Piece::Open { .. })) || ps.len() == 1 {
                         k = o.to_string();
                     } else {
@@ -888,6 +913,10 @@ fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells:
             }
             if l.no > prev_no + 2 {
                 break;
+            }
+            if l.key == "※" {
+                prev_no = l.no;
+                continue;
             }
             parts.push(l.raw.clone());
             prev_no = l.no;
