@@ -398,7 +398,13 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         let mut starts: Vec<usize> = vec![0];
         for (ci, c) in l.key.chars().enumerate() {
             if ci > 0 && circled(c).is_some() {
-                starts.push(ci);
+                // only after an option list or a bracket, never inside prose
+                let before: String = l.key.chars().take(ci).collect();
+                let listy = before.ends_with(']') || before.ends_with('[') || before.contains("<選択肢>")
+                    || before.char_indices().any(|(bi, bc)| bc == ')' && before[..bi].chars().last().is_some_and(|d| d.is_ascii_digit()));
+                if listy {
+                    starts.push(ci);
+                }
             }
         }
         let mut matched = false;
@@ -805,6 +811,11 @@ enum Inline {
 }
 
 fn inline_choice(tail: &str) -> Inline {
+    // "[ 十分である ＜選択肢＞ 1) …": the list is not part of the value
+    let tail = match tail.find("<選択肢>") {
+        Some(p) if tail[..p].contains('[') => &tail[..p],
+        _ => tail,
+    };
     let ps = pieces(tail);
     match ps.first() {
         Some(Piece::OpenText { text, .. }) => {

@@ -5,6 +5,7 @@
 //! (form tree and fields, driven by the `template` data) → `record` (the JSON contract).
 
 pub mod checks;
+pub mod corpus;
 pub mod cover;
 pub mod decode;
 pub mod diag;

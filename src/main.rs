@@ -1,23 +1,37 @@
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pia_extract::corpus::{self, csv_rows, Mode, Summary, CSV_HEADER};
 use pia_extract::record::{Record, SCHEMA};
 use pia_extract::score::{render, score};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 const AFTER_HELP: &str = "\
 Examples:
   pia-extract fixtures/seeds/001_4659e5c1cf513e63.txt          one record as JSON on stdout
-  pia-extract fixtures/seeds/*.txt > records.jsonl             JSON Lines, one record a line, input order
-  pia-extract fixtures/seeds/*.txt -o out/                     out/<name>.json per input
+  pia-extract fixtures/seeds/ > records.jsonl                  a folder (recursive): JSON Lines, input order
+  pia-extract corpus/ -o records.jsonl --jobs 2 --summary s.json
+  pia-extract corpus/ -o records.jsonl --resume                after an interrupted run: only what is missing
+  pia-extract corpus/ -o out/                                  out/<name>.json per input
+  pia-extract corpus/ --format csv -o fields.csv               long table: one row per (document, field, option)
+  find . -name '*.txt' | pia-extract - -o records.jsonl        paths on stdin
   pia-extract score out/001_4659e5c1cf513e63.json golden/keys/001_4659e5c1cf513e63.json
   pia-extract schema > record.schema.json
 
 Inputs: text dumps (pdftotext-style, flattened) and markdown/HTML conversions, in UTF-8
-(with or without BOM), UTF-16 with BOM, Shift_JIS/CP932 or EUC-JP (detected).
+(with or without BOM), UTF-16 with BOM, Shift_JIS/CP932 or EUC-JP (detected). Folders are
+searched for .txt .md .html .htm .pdf. Every input gives exactly one record, in input order.
+
+Output files are written atomically (NAME.partial, renamed at the end); a killed run leaves
+NAME.partial, which --resume reads. The CSV is UTF-8 with a BOM (so spreadsheets open it
+as UTF-8), RFC 4180 quoting.
 
 Exit codes: 0 every input gave a record without errors; 2 some input failed (it still has a
-record, with an `error` diagnostic and a stable code); 1 bad usage or a score under --min.";
+record, with an `error` diagnostic and a stable code such as empty_input, not_a_pia,
+unreadable, pdf_unsupported, timeout, crashed); 1 bad usage, or a score under --min.";
 
 #[derive(Parser)]
 #[command(name = "pia-extract", version, about = "Turn 特定個人情報保護評価書 (Japanese privacy impact assessments) into JSON records.", after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
@@ -28,17 +42,43 @@ struct Cli {
     run: RunArgs,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// JSON (one input on stdout) or JSON Lines
+    Json,
+    /// the long table, one row per (document, field, option)
+    Csv,
+}
+
 #[derive(Args)]
 struct RunArgs {
-    /// Input files (text dumps, markdown/HTML conversions)
-    files: Vec<PathBuf>,
-    /// Write one DIR/<name>.json per input instead of printing to stdout
-    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    /// Input files or folders; `-` reads paths from stdin
+    inputs: Vec<PathBuf>,
+    /// Output: a file (JSON Lines or CSV), or a folder (ends with / or exists) for one DIR/<name>.json per input
+    #[arg(short = 'o', long = "out", value_name = "PATH")]
     out: Option<PathBuf>,
-    /// Pretty-print JSON (one input on stdout is always pretty)
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// Worker threads (default: all cores)
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Skip inputs that already have a record in the output (same file and sha256)
+    #[arg(long)]
+    resume: bool,
+    /// Read each document in a child process (survives stack overflows and hangs)
+    #[arg(long)]
+    isolate: bool,
+    /// With --isolate: seconds before a child is killed (error record `timeout`)
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    timeout: f64,
+    /// Also write the run's summary as JSON
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    /// Pretty-print JSON
     #[arg(long)]
     pretty: bool,
-    /// No progress or summary on stderr
+    /// No progress bar and no summary on stderr
     #[arg(short, long)]
     quiet: bool,
 }
@@ -61,6 +101,9 @@ enum Cmd {
     },
     /// Print the record's JSON Schema
     Schema,
+    /// (internal) read one document and print its record; used by --isolate
+    #[command(name = "__one", hide = true)]
+    One { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -71,61 +114,192 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Cmd::Score { record, keys, min, json }) => run_score(&record, &keys, min, json),
+        Some(Cmd::One { file }) => {
+            let r = corpus::process_one(&file, Mode::InProcess);
+            println!("{}", serde_json::to_string(&r).expect("a record serializes"));
+            if r.has_error() { ExitCode::from(2) } else { ExitCode::SUCCESS }
+        }
         None => run(cli.run),
     }
 }
 
+enum Sink {
+    Stdout { single: bool },
+    File { path: PathBuf, partial: PathBuf, w: std::io::BufWriter<std::fs::File> },
+    Dir(PathBuf),
+}
+
+fn partial_of(p: &Path) -> PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push(".partial");
+    PathBuf::from(s)
+}
+
+/// Records already written (for --resume), keyed by (file, sha256).
+fn previous_records(out: &Path, is_dir: bool) -> HashMap<(String, String), Record> {
+    let mut m = HashMap::new();
+    let mut add = |text: &str| {
+        for line in text.lines() {
+            if let Ok(r) = serde_json::from_str::<Record>(line) {
+                m.insert((r.source.file.clone(), r.source.sha256.clone()), r);
+            }
+        }
+    };
+    if is_dir {
+        if let Ok(rd) = std::fs::read_dir(out) {
+            for e in rd.flatten() {
+                if e.path().extension().is_some_and(|x| x == "json")
+                    && let Ok(t) = std::fs::read_to_string(e.path())
+                        && let Ok(r) = serde_json::from_str::<Record>(&t) {
+                            m.insert((r.source.file.clone(), r.source.sha256.clone()), r);
+                        }
+            }
+        }
+    } else {
+        for p in [out.to_path_buf(), partial_of(out)] {
+            if let Ok(t) = std::fs::read_to_string(&p) {
+                add(&t);
+            }
+        }
+    }
+    m
+}
+
 fn run(a: RunArgs) -> ExitCode {
-    if a.files.is_empty() {
-        eprintln!("pia-extract: no input files (see --help)");
+    let stdin = std::io::stdin();
+    let inputs = corpus::expand_inputs(&a.inputs, &mut stdin.lock());
+    if inputs.is_empty() {
+        eprintln!("pia-extract: no inputs (give files, folders or - for paths on stdin; see --help)");
         return ExitCode::from(1);
     }
-    if let Some(dir) = &a.out
-        && let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("pia-extract: cannot create {}: {e}", dir.display());
-            return ExitCode::from(2);
+    if let Some(j) = a.jobs {
+        if j == 0 {
+            eprintln!("pia-extract: --jobs must be at least 1");
+            return ExitCode::from(1);
         }
-    let mut failed = 0;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let n = a.files.len();
-    for (i, f) in a.files.iter().enumerate() {
-        let name = f.to_string_lossy().to_string();
-        let rec = match std::fs::read(f) {
-            Ok(bytes) => pia_extract::extract(&bytes, &name),
-            Err(e) => pia_extract::record::error_record(&name, "0".repeat(64).as_str(), "text", "unreadable", &format!("cannot read {name}: {e}")),
-        };
-        if rec.has_error() {
-            failed += 1;
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
+    }
+    let is_dir = a.out.as_ref().is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with('/'));
+    if a.format == Format::Csv && is_dir {
+        eprintln!("pia-extract: --format csv writes one file; give -o FILE.csv");
+        return ExitCode::from(1);
+    }
+    let previous = match (&a.out, a.resume) {
+        (Some(o), true) if a.format == Format::Json => previous_records(o, is_dir),
+        (None, true) => {
+            eprintln!("pia-extract: --resume needs -o");
+            return ExitCode::from(1);
         }
-        let text = if a.pretty || (n == 1 && a.out.is_none()) { serde_json::to_string_pretty(&rec) } else { serde_json::to_string(&rec) };
-        let text = text.expect("a record always serializes");
-        match &a.out {
-            Some(dir) => {
-                let stem = f.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| format!("input{i}"));
-                if let Err(e) = write_atomic(&dir.join(format!("{stem}.json")), text.as_bytes()) {
-                    eprintln!("pia-extract: cannot write {stem}.json: {e}");
-                    failed += 1;
-                }
+        _ => HashMap::new(),
+    };
+    let mut sink = match &a.out {
+        None => Sink::Stdout { single: inputs.len() == 1 && a.format == Format::Json },
+        Some(o) if is_dir => {
+            if let Err(e) = std::fs::create_dir_all(o) {
+                eprintln!("pia-extract: cannot create {}: {e}", o.display());
+                return ExitCode::from(2);
             }
-            None => {
-                if writeln!(out, "{text}").is_err() {
+            Sink::Dir(o.clone())
+        }
+        Some(o) => {
+            let partial = partial_of(o);
+            match std::fs::File::create(&partial) {
+                Ok(f) => Sink::File { path: o.clone(), partial, w: std::io::BufWriter::new(f) },
+                Err(e) => {
+                    eprintln!("pia-extract: cannot write {}: {e}", partial.display());
                     return ExitCode::from(2);
                 }
             }
         }
-        if !a.quiet && a.out.is_some() {
-            eprintln!("[{}/{}] {} fields, {} diagnostics  {}", i + 1, n, rec.fields.len(), rec.diagnostics.len(), name);
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut csv_header_done = false;
+    let bar = if a.quiet {
+        ProgressBar::hidden()
+    } else {
+        let b = ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr());
+        b.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} docs  {msg}  ETA {eta}").expect("template"));
+        b
+    };
+    let mode = if a.isolate { Mode::Isolated { timeout: Duration::from_secs_f64(a.timeout.max(0.1)) } } else { Mode::InProcess };
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let mut write_failed = false;
+    let chunk = rayon::current_num_threads() * 8;
+    let reuse = |p: &Path| -> Option<Record> {
+        if previous.is_empty() {
+            return None;
+        }
+        let bytes = std::fs::read(p).ok()?;
+        previous.get(&(p.to_string_lossy().to_string(), pia_extract::record::sha256_hex(&bytes))).cloned()
+    };
+    corpus::run(&inputs, mode, chunk, reuse, |i, path, rec, size, reused| {
+        summary.add(&rec, size);
+        if reused {
+            summary.reused += 1;
+        }
+        let line = match a.format {
+            Format::Json => {
+                let pretty = a.pretty || matches!(sink, Sink::Stdout { single: true } | Sink::Dir(_));
+                let t = if pretty { serde_json::to_string_pretty(&rec) } else { serde_json::to_string(&rec) };
+                t.expect("a record serializes") + "\n"
+            }
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+                if !csv_header_done {
+                    let _ = w.write_record(CSV_HEADER);
+                }
+                for row in csv_rows(&rec) {
+                    let _ = w.write_record(&row);
+                }
+                let bytes = w.into_inner().unwrap_or_default();
+                let mut s = String::new();
+                if !csv_header_done {
+                    s.push('\u{FEFF}');
+                    csv_header_done = true;
+                }
+                s.push_str(&String::from_utf8_lossy(&bytes));
+                s
+            }
+        };
+        let ok = match &mut sink {
+            Sink::Stdout { .. } => out.write_all(line.as_bytes()).is_ok(),
+            Sink::File { w, .. } => w.write_all(line.as_bytes()).is_ok(),
+            Sink::Dir(dir) => {
+                let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| format!("input{i}"));
+                write_atomic(&dir.join(format!("{stem}.json")), line.as_bytes()).is_ok()
+            }
+        };
+        if !ok {
+            write_failed = true;
+        }
+        bar.inc(1);
+        let secs = started.elapsed().as_secs_f64().max(1e-9);
+        bar.set_message(format!("{:.1} MB/s, {:.0} pages/s", summary.bytes as f64 / 1e6 / secs, summary.pages as f64 / secs));
+    });
+    bar.finish_and_clear();
+    summary.seconds = started.elapsed().as_secs_f64();
+    if let Sink::File { path, partial, mut w } = sink
+        && (w.flush().is_err() || std::fs::rename(&partial, &path).is_err()) {
+            eprintln!("pia-extract: cannot finish {}", path.display());
+            write_failed = true;
+        }
+    if !a.quiet {
+        eprintln!("{}", summary.render());
+    }
+    if let Some(p) = &a.summary {
+        let t = serde_json::to_string_pretty(&summary).expect("summary serializes");
+        if write_atomic(p, t.as_bytes()).is_err() {
+            eprintln!("pia-extract: cannot write {}", p.display());
+            write_failed = true;
         }
     }
-    if !a.quiet {
-        eprintln!("{} document(s), {} with errors", n, failed);
-    }
-    if failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS }
+    if summary.with_errors > 0 || write_failed { ExitCode::from(2) } else { ExitCode::SUCCESS }
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("json.tmp");
+    let tmp = partial_of(path);
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
 }
@@ -149,7 +323,6 @@ fn run_score(record: &Path, keys: &[PathBuf], min: Option<f64>, json: bool) -> E
             return ExitCode::from(2);
         }
     };
-    let _: Option<Record> = None;
     let mut scores = Vec::new();
     for k in keys {
         let key: serde_json::Value = match std::fs::read_to_string(k).map_err(|e| e.to_string()).and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())) {
@@ -170,15 +343,9 @@ fn run_score(record: &Path, keys: &[PathBuf], min: Option<f64>, json: bool) -> E
             })
             .or(if records.len() == 1 { records.first() } else { None });
         let empty = serde_json::json!({"fields": []});
-        let s = score(rec.unwrap_or(&empty), &key, &k.to_string_lossy());
-        scores.push(s);
+        scores.push(score(rec.unwrap_or(&empty), &key, &k.to_string_lossy()));
     }
-    let mut right = 0;
-    let mut total = 0;
-    for s in &scores {
-        right += s.all.right;
-        total += s.all.total;
-    }
+    let (right, total) = scores.iter().fold((0, 0), |(r, t), s| (r + s.all.right, t + s.all.total));
     if json {
         println!("{}", serde_json::to_string_pretty(&scores).expect("scores serialize"));
     } else {

@@ -233,6 +233,11 @@ pub fn error_record(name: &str, sha: &str, format: &str, code: &str, message: &s
 fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let tpls = templates();
     let mut diags: Vec<Diag> = Vec::new();
+    if bytes.starts_with(b"%PDF") {
+        let mut r = error_record(name, sha, "pdf", "pdf_unsupported", "PDF input is not read yet by this version; convert it with pdftotext first");
+        r.source.encoding = None;
+        return r;
+    }
     let dec = decode(bytes);
     diags.extend(dec.diags);
     let (pages, ldiags) = to_lines(&dec.value.text);
@@ -291,6 +296,13 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         && !form.ends_with(&t.form[t.form.len() - 1..]) && cover.kind.is_some() {
             diags.push(Diag::new(Level::Warning, "form_kind_mismatch", format!("the tag says {form} but the title says {}", t.kind)));
         }
+    if ex.fields.is_empty() {
+        diags.push(Diag::new(
+            Level::Error,
+            "no_fields",
+            "no field of the form was found: the input is truncated, damaged, or not a 特定個人情報保護評価書",
+        ));
+    }
     let mut doc = document_of(&cover);
     if doc.kind.is_none() && !ex.fields.is_empty() && KINDS.contains(&t.kind.as_str()) && !sections.is_empty() {
         doc.kind = Some(t.kind.clone());

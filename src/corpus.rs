@@ -1,0 +1,250 @@
+//! Corpus runs: many inputs, in parallel, in input order, nothing lost.
+//!
+//! Inputs are processed in bounded chunks (memory is bounded by the documents in flight,
+//! not by the corpus); each chunk runs on rayon and is written in input order, so the output
+//! is the same whatever the thread count. A document's failure is its own error record.
+
+use crate::record::{error_record, sha256_hex, Record};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub const EXTENSIONS: [&str; 5] = ["pdf", "txt", "md", "html", "htm"];
+
+/// Expand files, folders (recursive, by extension, sorted) and `-` (paths on stdin).
+pub fn expand_inputs(args: &[PathBuf], stdin: &mut dyn std::io::BufRead) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for a in args {
+        if a.as_os_str() == "-" {
+            let mut line = String::new();
+            while stdin.read_line(&mut line).unwrap_or(0) > 0 {
+                let t = line.trim_end_matches(['\n', '\r']);
+                if !t.is_empty() {
+                    out.push(PathBuf::from(t));
+                }
+                line.clear();
+            }
+        } else if a.is_dir() {
+            let mut found = Vec::new();
+            walk(a, &mut found);
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
+            out.push(p);
+        }
+    }
+}
+
+/// How one input is turned into a record.
+#[derive(Clone, Copy, Debug)]
+pub enum Mode {
+    InProcess,
+    /// A child process per document (`pia-extract __one FILE`), killed after the timeout.
+    Isolated { timeout: Duration },
+}
+
+pub fn process_one(path: &Path, mode: Mode) -> Record {
+    let name = path.to_string_lossy().to_string();
+    match mode {
+        Mode::InProcess => match std::fs::read(path) {
+            Ok(bytes) => crate::extract(&bytes, &name),
+            Err(e) => error_record(&name, &"0".repeat(64), "text", "unreadable", &format!("cannot read {name}: {e}")),
+        },
+        Mode::Isolated { timeout } => isolated(path, &name, timeout),
+    }
+}
+
+fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
+    let sha = std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_else(|_| "0".repeat(64));
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => return error_record(name, &sha, "text", "isolation_failed", &format!("cannot find own executable: {e}")),
+    };
+    let child = std::process::Command::new(exe)
+        .arg("__one")
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return error_record(name, &sha, "text", "isolation_failed", &format!("cannot start a child process: {e}")),
+    };
+    // read stdout on a thread so a large record cannot block the child
+    let mut stdout = child.stdout.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut stdout, &mut s);
+        s
+    });
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                let out = reader.join().unwrap_or_default();
+                if (status.success() || status.code() == Some(2))
+                    && let Ok(r) = serde_json::from_str::<Record>(&out) {
+                        return r;
+                    }
+                return error_record(name, &sha, "text", "crashed", &format!("the child process reading this document ended abnormally ({status})"));
+            }
+            Ok(None) if start.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return error_record(name, &sha, "text", "timeout", &format!("reading this document took longer than {} s", timeout.as_secs_f64()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return error_record(name, &sha, "text", "isolation_failed", &format!("cannot wait for the child process: {e}")),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Clone, PartialEq)]
+pub struct Summary {
+    pub documents: usize,
+    pub reused: usize,
+    pub with_errors: usize,
+    pub by_kind: BTreeMap<String, usize>,
+    pub errors: BTreeMap<String, usize>,
+    pub warnings: BTreeMap<String, usize>,
+    pub pages: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+impl Summary {
+    pub fn add(&mut self, r: &Record, bytes: u64) {
+        self.documents += 1;
+        self.bytes += bytes;
+        *self.by_kind.entry(r.document.kind.clone().unwrap_or_else(|| "(unknown)".into())).or_default() += 1;
+        if r.has_error() {
+            self.with_errors += 1;
+        }
+        for d in &r.diagnostics {
+            match d.level.as_str() {
+                "error" => *self.errors.entry(d.code.clone()).or_default() += 1,
+                "warning" => *self.warnings.entry(d.code.clone()).or_default() += 1,
+                _ => {}
+            }
+        }
+        self.pages += r.source.pages.unwrap_or(0) as u64;
+    }
+
+    pub fn render(&self) -> String {
+        let list = |m: &BTreeMap<String, usize>| {
+            if m.is_empty() { "none".to_string() } else { m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ") }
+        };
+        format!(
+            "{} document(s) in {:.2} s ({} reused), {} with errors\n  kinds: {}\n  errors: {}\n  warnings: {}\n  pages: {}, {:.1} MB, {:.1} MB/s",
+            self.documents,
+            self.seconds,
+            self.reused,
+            self.with_errors,
+            list(&self.by_kind),
+            list(&self.errors),
+            list(&self.warnings),
+            self.pages,
+            self.bytes as f64 / 1e6,
+            if self.seconds > 0.0 { self.bytes as f64 / 1e6 / self.seconds } else { 0.0 }
+        )
+    }
+}
+
+/// Run `inputs` in chunks of `chunk` documents on the current rayon pool; `emit` receives
+/// every record in input order (with the input's byte size). `reuse` may answer a record
+/// for an input without processing it (resume).
+pub fn run<F, R>(inputs: &[PathBuf], mode: Mode, chunk: usize, reuse: R, mut emit: F)
+where
+    F: FnMut(usize, &Path, Record, u64, bool),
+    R: Fn(&Path) -> Option<Record> + Sync,
+{
+    for (ci, part) in inputs.chunks(chunk.max(1)).enumerate() {
+        let results: Vec<(Record, u64, bool)> = part
+            .par_iter()
+            .map(|p| {
+                let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+                match reuse(p) {
+                    Some(r) => (r, size, true),
+                    None => (process_one(p, mode), size, false),
+                }
+            })
+            .collect();
+        for (k, (r, size, reused)) in results.into_iter().enumerate() {
+            let i = ci * chunk.max(1) + k;
+            emit(i, &inputs[i], r, size, reused);
+        }
+    }
+}
+
+/// The long table for researchers: one row per (document, field, option).
+pub const CSV_HEADER: [&str; 11] = ["file", "sha256", "kind", "organization", "field_id", "label", "type", "value", "option", "checked", "certainty"];
+
+pub fn csv_rows(r: &Record) -> Vec<[String; 11]> {
+    use crate::record::OptionOut;
+    let base = |id: &str, label: &str, ty: &str, value: &Option<String>, option: &str, checked: &str, cert: &str| -> [String; 11] {
+        [
+            r.source.file.clone(),
+            r.source.sha256.clone(),
+            r.document.kind.clone().unwrap_or_default(),
+            r.document.organization.clone().unwrap_or_default(),
+            id.to_string(),
+            label.to_string(),
+            ty.to_string(),
+            value.clone().unwrap_or_default(),
+            option.to_string(),
+            checked.to_string(),
+            cert.to_string(),
+        ]
+    };
+    let mut rows = Vec::new();
+    for f in &r.fields {
+        match f.ty.as_str() {
+            "checkboxes" => {
+                for o in &f.options {
+                    if let OptionOut::Box(b) = o {
+                        let c = match b.checked {
+                            Some(true) => "true",
+                            Some(false) => "false",
+                            None => "",
+                        };
+                        rows.push(base(&f.id, &f.label, &f.ty, &f.value, &b.label, c, &b.certainty));
+                    }
+                }
+            }
+            "choice" => {
+                for o in &f.options {
+                    if let OptionOut::Choice(s) = o {
+                        let c = match &f.value {
+                            Some(v) if v == s => "true",
+                            Some(_) => "false",
+                            None => "",
+                        };
+                        rows.push(base(&f.id, &f.label, &f.ty, &f.value, s, c, &f.certainty));
+                    }
+                }
+            }
+            _ => rows.push(base(&f.id, &f.label, &f.ty, &f.value, "", "", &f.certainty)),
+        }
+    }
+    if rows.is_empty() {
+        // a document with no fields (an error record) still has its row
+        rows.push(base("", "", "", &None, "", "", ""));
+    }
+    rows
+}
