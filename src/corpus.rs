@@ -5,7 +5,6 @@
 //! is the same whatever the thread count. A document's failure is its own error record.
 
 use crate::record::{error_record, sha256_hex, Record};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -166,30 +165,65 @@ impl Summary {
     }
 }
 
-/// Run `inputs` in chunks of `chunk` documents on the current rayon pool; `emit` receives
-/// every record in input order (with the input's byte size). `reuse` may answer a record
-/// for an input without processing it (resume).
-pub fn run<F, R>(inputs: &[PathBuf], mode: Mode, chunk: usize, reuse: R, mut emit: F)
+/// Run `inputs` on the current rayon pool; `emit` receives every record in input order
+/// (with the input's byte size and whether it was reused). Workers take the next input as
+/// soon as they are free, but never run more than `window` inputs ahead of the writer, so
+/// memory is bounded by the documents in flight. `reuse` may answer a record for an input
+/// without processing it (resume).
+pub fn run<F, R>(inputs: &[PathBuf], mode: Mode, window: usize, reuse: R, mut emit: F)
 where
     F: FnMut(usize, &Path, Record, u64, bool),
     R: Fn(&Path) -> Option<Record> + Sync,
 {
-    for (ci, part) in inputs.chunks(chunk.max(1)).enumerate() {
-        let results: Vec<(Record, u64, bool)> = part
-            .par_iter()
-            .map(|p| {
-                let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-                match reuse(p) {
-                    Some(r) => (r, size, true),
-                    None => (process_one(p, mode), size, false),
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{mpsc, Condvar, Mutex};
+    let window = window.max(1);
+    let next = AtomicUsize::new(0);
+    let written = (Mutex::new(0usize), Condvar::new());
+    let (tx, rx) = mpsc::channel::<(usize, Record, u64, bool)>();
+    let threads = rayon::current_num_threads().max(1);
+    rayon::in_place_scope(|s| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, written, reuse) = (&next, &written, &reuse);
+            s.spawn(move |_| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= inputs.len() {
+                    break;
                 }
-            })
-            .collect();
-        for (k, (r, size, reused)) in results.into_iter().enumerate() {
-            let i = ci * chunk.max(1) + k;
-            emit(i, &inputs[i], r, size, reused);
+                {
+                    let (m, cv) = written;
+                    let mut w = m.lock().unwrap_or_else(|e| e.into_inner());
+                    while i >= *w + window {
+                        w = cv.wait(w).unwrap_or_else(|e| e.into_inner());
+                    }
+                }
+                let p = &inputs[i];
+                let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+                let item = match reuse(p) {
+                    Some(r) => (i, r, size, true),
+                    None => (i, process_one(p, mode), size, false),
+                };
+                if tx.send(item).is_err() {
+                    break;
+                }
+            });
         }
-    }
+        drop(tx);
+        // the writer: reorder and emit in input order
+        let mut pending: BTreeMap<usize, (Record, u64, bool)> = BTreeMap::new();
+        let mut done = 0usize;
+        for (i, r, size, reused) in rx.iter() {
+            pending.insert(i, (r, size, reused));
+            while let Some((r, size, reused)) = pending.remove(&done) {
+                emit(done, &inputs[done], r, size, reused);
+                done += 1;
+                let (m, cv) = &written;
+                *m.lock().unwrap_or_else(|e| e.into_inner()) = done;
+                cv.notify_all();
+            }
+        }
+    });
 }
 
 /// The long table for researchers: one row per (document, field, option).

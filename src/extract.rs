@@ -220,8 +220,7 @@ fn tail_raw(l: &Line, off: usize) -> String {
         if seen == n {
             return l.raw[i..].trim().to_string();
         }
-        let folded = crate::normalize::key(&c.to_string());
-        seen += folded.chars().count();
+        seen += if c.is_whitespace() { 0 } else if c.is_ascii() { 1 } else { crate::normalize::key(c.encode_utf8(&mut [0u8; 4])).chars().count() };
         if seen > n {
             return l.raw[i + c.len_utf8()..].trim().to_string();
         }

@@ -226,7 +226,7 @@ fn run(a: RunArgs) -> ExitCode {
     let started = Instant::now();
     let mut summary = Summary::default();
     let mut write_failed = false;
-    let chunk = rayon::current_num_threads() * 8;
+    let window = rayon::current_num_threads() * 8;
     let reuse = |p: &Path| -> Option<Record> {
         if previous.is_empty() {
             return None;
@@ -234,7 +234,7 @@ fn run(a: RunArgs) -> ExitCode {
         let bytes = std::fs::read(p).ok()?;
         previous.get(&(p.to_string_lossy().to_string(), pia_extract::record::sha256_hex(&bytes))).cloned()
     };
-    corpus::run(&inputs, mode, chunk, reuse, |i, path, rec, size, reused| {
+    corpus::run(&inputs, mode, window, reuse, |i, path, rec, size, reused| {
         summary.add(&rec, size);
         if reused {
             summary.reused += 1;

@@ -63,7 +63,7 @@ pub fn fold(s: &str) -> String {
             out.push(c);
         } else if let Some(m) = lookalike(c) {
             out.push(m);
-        } else if c.is_ascii() {
+        } else if c.is_ascii() || nfkc_stable(c) {
             out.push(c);
         } else {
             let single: &str = c.encode_utf8(&mut buf);
@@ -76,6 +76,11 @@ pub fn fold(s: &str) -> String {
         }
     }
     collapse_spaces(&out)
+}
+
+/// Characters NFKC leaves as they are (the bulk of Japanese text): a fast path.
+fn nfkc_stable(c: char) -> bool {
+    matches!(c as u32, 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x30FC | 0x4E00..=0x9FFF | 0x3001..=0x3002 | 0x300C..=0x300F)
 }
 
 /// Collapse runs of white space to one ASCII space and trim.

@@ -268,13 +268,15 @@ STRIP_CHARS = "[]［］【】、。､｡\u3000"
 
 
 def stripped_line(line: str) -> str:
-    """Punctuation stripped and digits spaced: check marks in brackets, `[ ] ［ ］ 【 】 、 。`
+    """Punctuation stripped and digits spaced: check marks in brackets or standing alone as a
+    token (the mark of a box split across lines), `[ ] ［ ］ 【 】 、 。`
     and ideographic spaces go; a space goes between a digit run and a kana/kanji;
     runs of spaces collapse: `[平成26年4月　様式4]` → `平成 26 年 4 月様式 4`."""
     if re.fullmatch(rf"[\s{MARK}]*[{MARK}][\s{MARK}]*", line):
         return ""
     s = re.sub(rf"([\[［][ \u3000]*)[{MARK}]", r"\1", line)
     s = re.sub(rf"[{MARK}](?=[ \u3000]*[\]］])", "", s)
+    s = re.sub(rf"(?:(?<=[ \u3000])|^)[{MARK}]+(?=[ \u3000]|$)", "", s)  # a lone mark token (split box)
     s = "".join(c for c in s if c not in STRIP_CHARS)
     s = re.sub(rf"(?<=[0-9０-９])(?=[{KANA_OR_IDEO}])|(?<=[{KANA_OR_IDEO}])(?=[0-9０-９])", " ", s)
     s = re.sub(r"[ \t\u00a0]+", " ", s)
@@ -416,7 +418,7 @@ def build() -> tuple[dict[str, bytes], list[dict]]:
             elif flavour == "stripped":
                 out = [stripped_line(l) for l in lines]
                 n_marks = sum(l.count(c) for l in lines for c in MARK) - sum(l.count(c) for l in out for c in MARK)
-                note = (f"line for line; removed {n_marks} check marks in brackets (and mark-only lines), every "
+                note = (f"line for line; removed {n_marks} check marks (in brackets, alone as a token, mark-only lines), every "
                         "[ ] ［ ］ 【 】 、 。 and ideographic space; digit runs spaced from kana/kanji "
                         "(`平成 26 年 4 月様式 4`); space runs collapsed, lines trimmed. Checkbox states are "
                         "gone; selected choice values survive as bare text.")
@@ -450,6 +452,8 @@ def self_test() -> None:
     assert spaced_line("特定個人情報保護評価書(重点項目評価書)") == "特 定 個 人 情 報 保 護 評 価 書 ( 重 点 項 目 評 価 書 )"
     assert stripped_line("[平成26年4月　様式4]") == "平成 26 年 4 月様式 4"
     assert stripped_line("[ ○ ] 庁内連携システム [ ] 専用線") == "庁内連携システム 専用線"
+    assert stripped_line("[ ] 個人番号対応符号 ○") == "個人番号対応符号"
+    assert stripped_line("○○市の〇〇課") == "○○市の〇〇課"
     assert eucjp_decode(b"".join(eucjp_char(c) for c in "①Ⅲ～－髙﨑ｱ")) == "①Ⅲ～－髙﨑ｱ"
 
 
