@@ -87,6 +87,7 @@ pub fn read_boxes(
     hits: &[BoxHit],
     choice_lines: &[usize],
     label_lines: &std::collections::HashSet<usize>,
+    strict: bool,
 ) -> Vec<BoxResult> {
     let mut work: Vec<Vec<Work>> = hits.iter().map(|_| Vec::new()).collect();
     // inline pieces (after the label on its own line) and the switch's own open bracket
@@ -123,14 +124,20 @@ pub fn read_boxes(
         if lone == 0 && labels.is_empty() && !bracket_only {
             continue;
         }
-        let no = l.no as i64;
+        let no = l.pos as i64;
         let mut best: Option<(i64, usize)> = None;
+        // which lists can own these labels (computed once per line)
+        let label_keys: Vec<String> = labels.iter().map(|s| key(s)).collect();
+        let compatible: Vec<bool> = tpls
+            .lists
+            .iter()
+            .map(|list| label_keys.iter().all(|k| !k.is_empty() && list.find_prefix(k).is_some()))
+            .collect();
         for (k, h) in hits.iter().enumerate() {
-            let list = tpls.list(h.list);
-            if !labels.is_empty() && !labels.iter().all(|s| match_opt(list, s).is_some()) {
+            if !labels.is_empty() && !compatible[h.list] {
                 continue;
             }
-            let d = no - lines[h.line].no as i64;
+            let d = no - lines[h.line].pos as i64;
             // pieces below a label belong to it (the grid is printed after the label);
             // a label below the pieces only when none is above
             let cost = if (0..=45).contains(&d) { d } else { d.abs() + 45 };
@@ -144,7 +151,7 @@ pub fn read_boxes(
         let Some((cost, k)) = best else { continue };
         if labels.is_empty() {
             // a bare bracket or mark: only when no choice label is nearer
-            let nearer_choice = choice_lines.iter().any(|&c| (lines[c].no as i64 - no).abs() < cost);
+            let nearer_choice = choice_lines.iter().any(|&c| (lines[c].pos as i64 - no).abs() < cost);
             if nearer_choice || cost > 40 {
                 continue;
             }
@@ -158,10 +165,10 @@ pub fn read_boxes(
         }
     }
     let doc_has_marks = lines.iter().any(|l| l.text.contains('○'));
-    hits.iter().zip(work).map(|(h, w)| settle(tpls.list(h.list), w, doc_has_marks)).collect()
+    hits.iter().zip(work).map(|(h, w)| settle(tpls.list(h.list), w, doc_has_marks, strict)).collect()
 }
 
-fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool) -> BoxResult {
+fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool) -> BoxResult {
     let n = list.options.len();
     let mut exact: Vec<Option<bool>> = vec![None; n];
     let mut conflict = vec![false; n];
@@ -215,6 +222,17 @@ fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool) -> BoxResult 
         if let Some(m) = exact[o] {
             placed[o] = Some(if conflict[o] { (None, Certainty::Unknown) } else { (Some(m), Certainty::Exact) });
         }
+    }
+    if strict {
+        // flattened pages: a `[` ending one line and a `]` starting another look like one
+        // box once the lines are joined, so no mark is trusted
+        attached.clear();
+        closes.clear();
+        loose_opens.clear();
+        lone = 0;
+        exact.iter_mut().for_each(|e| *e = None);
+        placed.iter_mut().for_each(|p| *p = None);
+        diags.push(Diag::new(Level::Warning, "marks_unrecoverable", "the page was flattened onto one line: its boxes cannot be told apart"));
     }
     // boxes still needing a mark
     let mut pending: Vec<usize> = Vec::new();
@@ -325,7 +343,7 @@ mod tests {
                 }
             }
         }
-        settle(t.list(li), work, true)
+        settle(t.list(li), work, true, false)
     }
 
     fn checked(r: &BoxResult) -> Vec<Option<bool>> {

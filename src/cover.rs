@@ -54,6 +54,21 @@ pub fn era_to_iso(s: &str) -> Option<String> {
     Some(format!("{:04}-{:02}-{:02}", base + y, m, d))
 }
 
+/// The date as printed in the line (raw widths kept).
+fn date_as_printed(text: &str) -> String {
+    // find the span in the raw text whose key is the date
+    let k: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let folded = fold(&k);
+    match re_date().find(&folded) {
+        Some(m) => {
+            let start = folded[..m.start()].chars().count();
+            let len = m.as_str().chars().count();
+            k.chars().skip(start).take(len).collect()
+        }
+        None => k,
+    }
+}
+
 /// The form tag as printed, normalized: `令和6年10月 様式4`.
 pub fn form_tag(key: &str) -> Option<(String, char)> {
     let c = re_tag().captures(key)?;
@@ -104,7 +119,7 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
             // not a number and directly above
             if i > 0 {
                 let p = &lines[i - 1];
-                if p.no + 1 == l.no && !is_label(&p.key) && !p.key.chars().all(|c| c.is_ascii_digit()) && p.key.chars().count() < 40 {
+                if p.no + 1 >= l.no && !is_label(&p.key) && !p.key.chars().all(|c| c.is_ascii_digit()) && p.key.chars().count() < 40 {
                     parts.insert(0, p.text.clone());
                 }
             }
@@ -124,17 +139,36 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
             break;
         }
     }
-    // 公表日
-    for l in lines {
-        if form_tag(&l.key).is_some() {
-            continue;
+    // 公表日: the covers of 様式4 also print a 承認日; dates follow their labels in order
+    let dates: Vec<(usize, String)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| form_tag(&l.key).is_none() && !is_label(&l.key))
+        .filter_map(|(i, l)| re_date().find(&l.key).map(|_| (i, date_as_printed(&l.text))))
+        .collect();
+    let pub_label = lines.iter().position(|l| l.key.starts_with("公表日"));
+    let appr_label = lines.iter().position(|l| l.key.contains("承認日"));
+    let chosen: Option<usize> = match (pub_label, appr_label) {
+        (_, None) => dates.first().map(|d| d.0),
+        (Some(p), Some(a)) => {
+            if dates.len() >= 2 {
+                // as many dates as labels: the order of the labels is the order of the dates
+                Some(if p < a { dates[0].0 } else { dates[1].0 })
+            } else if let Some(&(d, _)) = dates.first() {
+                // one date: it is the 公表日 only if it stands right after that label
+                let after = |lab: usize| d > lab && lines[lab + 1..d].iter().all(|l| l.key.is_empty());
+                if after(p) && !after(a) { Some(d) } else { None }
+            } else {
+                None
+            }
         }
-        if let Some(m) = re_date().find(&l.key) {
-            c.published_raw = Some(m.as_str().to_string());
-            c.published = era_to_iso(m.as_str());
-            c.lines.push(("published", l.no));
-            break;
-        }
+        (None, Some(_)) => None,
+    };
+    if let Some(i) = chosen {
+        let raw = dates.iter().find(|d| d.0 == i).map(|d| d.1.clone()).unwrap_or_default();
+        c.published = era_to_iso(&raw);
+        c.published_raw = Some(raw);
+        c.lines.push(("published", lines[i].no));
     }
     // organization: the first plausible value after the label, else a lone org-shaped line
     let org_ok = |l: &Line| {
@@ -172,13 +206,17 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
         let mut start = end;
         while start > 0 {
             let p = &lines[start - 1];
-            if p.no + 1 != lines[start].no || is_label(&p.key) || p.key.chars().count() < 12 {
+            if p.no + 1 < lines[start].no || is_label(&p.key) || p.key.chars().count() < 12 || KINDS.iter().any(|k| p.key.ends_with(k)) {
                 break;
             }
             start -= 1;
         }
         let mut stop = end + 1;
-        while stop < lines.len() && lines[stop].no == lines[stop - 1].no + 1 && !is_label(&lines[stop].key) && lines[stop].key.chars().count() < 4 {
+        while stop < lines.len()
+            && !is_label(&lines[stop].key)
+            && lines[stop].key.chars().count() < 4
+            && (lines[stop].no == lines[stop - 1].no + 1 || (lines[stop].no == lines[stop - 1].no && lines[stop].key.ends_with('。')))
+        {
             stop += 1;
         }
         let parts: Vec<&str> = lines[start..stop].iter().map(|l| l.raw.as_str()).collect();
@@ -195,7 +233,7 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
             let mut parts = Vec::new();
             let mut prev = l.no;
             for n in &lines[pos + 1..] {
-                if n.no != prev + 1 || is_label(&n.key) || form_tag(&n.key).is_some() {
+                if n.no > prev + 1 || is_label(&n.key) || form_tag(&n.key).is_some() {
                     break;
                 }
                 parts.push(n.raw.as_str());
@@ -206,7 +244,95 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
             }
         }
     }
+    labels_first(lines, &mut c);
     c
+}
+
+/// A flattened cover prints its labels first, then the values in the same order (empty
+/// ones left out). Align them by shape; fill 特記事項 and the dates from that alignment.
+fn labels_first(lines: &[Line], c: &mut Cover) {
+    // a run of at least four label cells of one physical line
+    let mut run: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i;
+        while j < lines.len() && lines[j].no == lines[i].no && is_label(&lines[j].key) {
+            j += 1;
+        }
+        if j - i >= 4 {
+            run = Some((i, j));
+            break;
+        }
+        i = j.max(i + 1);
+    }
+    let Some((a, b)) = run else { return };
+    let labels: Vec<&str> = lines[a..b].iter().map(|l| l.key.as_str()).filter(|k| !k.starts_with("特定個人情報保護評価書(")).collect();
+    let values: Vec<&Line> = lines[b..]
+        .iter()
+        .take_while(|l| !is_label(&l.key) && form_tag(&l.key).is_none())
+        .collect();
+    let fits = |label: &str, v: &Line| -> bool {
+        let k = v.key.as_str();
+        let is_date = re_date().is_match(k);
+        let is_num = !k.is_empty() && k.chars().all(|ch| ch.is_ascii_digit());
+        let is_title = KINDS.iter().any(|kd| k.ends_with(kd) || k.ends_with(&format!("{kd}(案)")));
+        let is_decl = k.contains("宣言す");
+        if label.starts_with("評価書番号") {
+            is_num
+        } else if label.starts_with("評価書名") {
+            is_title
+        } else if label.starts_with("個人のプライバシー") {
+            is_decl
+        } else if label.starts_with("評価実施機関名") {
+            re_org().is_match(k) && !is_date && !is_title && !is_decl
+        } else if label.contains("承認日") || label.starts_with("公表日") {
+            is_date
+        } else if label.starts_with("特記事項") {
+            !is_date && !is_num && !is_title && !is_decl
+        } else {
+            false
+        }
+    };
+    // two pointers: a value that fits the next label is its value; else the label is empty
+    let mut vi = 0;
+    let mut got: Vec<(&str, Option<&Line>)> = Vec::new();
+    for lab in &labels {
+        if vi < values.len() && fits(lab, values[vi]) {
+            // 特記事項 must not swallow the organization when 特記事項 is empty
+            let steal = lab.starts_with("特記事項")
+                && vi + 1 < values.len()
+                && !fits("評価実施機関名", values[vi + 1])
+                && fits("評価実施機関名", values[vi]);
+            if steal {
+                got.push((lab, None));
+                continue;
+            }
+            got.push((lab, Some(values[vi])));
+            vi += 1;
+        } else {
+            got.push((lab, None));
+        }
+    }
+    if c.special_notes.is_none() {
+        if let Some((_, Some(v))) = got.iter().find(|(l, _)| l.starts_with("特記事項")) {
+            c.special_notes = Some(v.text.clone());
+            c.lines.push(("special_notes", v.no));
+        }
+    }
+    // dates: only when every date label got a date is the order certain
+    let date_labels: Vec<&(&str, Option<&Line>)> = got.iter().filter(|(l, _)| l.contains("承認日") || l.starts_with("公表日")).collect();
+    let n_dates = values.iter().filter(|v| re_date().is_match(&v.key)).count();
+    if date_labels.len() == n_dates {
+        if let Some((_, Some(v))) = date_labels.iter().find(|(l, _)| l.starts_with("公表日")) {
+            let raw = date_as_printed(&v.text);
+            c.published = era_to_iso(&raw);
+            c.published_raw = Some(raw);
+        }
+    } else if date_labels.len() > n_dates && c.published.is_some() && got.iter().any(|(l, _)| l.contains("承認日")) {
+        // fewer dates than date labels, labels first: which one is empty is unknown
+        c.published = None;
+        c.published_raw = None;
+    }
 }
 
 #[cfg(test)]

@@ -168,7 +168,7 @@ fn match_label(lines: &[Line], li: usize, key_off: usize, label: &str) -> Option
     while let Some(&w) = want.peek() {
         if pos >= kchars.len() {
             // continue on the next line (a wrapped label), at most 3 lines
-            if spilled >= 3 || cur + 1 >= lines.len() || lines[cur + 1].no > lines[cur].no + 2 {
+            if spilled >= 3 || cur + 1 >= lines.len() || lines[cur + 1].pos > lines[cur].pos + 2 {
                 return None;
             }
             cur += 1;
@@ -293,7 +293,7 @@ pub fn find_annexes(lines: &[Line], body_start: usize) -> Vec<(String, usize)> {
     out
 }
 
-pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<usize>, cells: bool) -> Extraction {
+pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<usize>, cells: bool, strict: bool) -> Extraction {
     let mut diags = Vec::new();
     let sections = find_sections(t, lines);
     let section_of = |i: usize| -> Option<usize> {
@@ -575,14 +575,18 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                 continue;
             }
             let reach = if distinctive[t.fields[h.field].list.unwrap()] { 250 } else { 80 };
+            if strict && !(*tl > h.end_line && *tl <= h.end_line + 2) {
+                // cells of a flattened page: only the value right after its label
+                continue;
+            }
             let cost = if *tl >= h.end_line {
-                let d = lines[*tl].no.saturating_sub(lines[h.end_line].no) as u32;
+                let d = lines[*tl].pos.saturating_sub(lines[h.end_line].pos) as u32;
                 if d > reach {
                     continue;
                 }
                 d * 2
             } else {
-                let d = lines[h.line].no.saturating_sub(lines[*tl].no) as u32;
+                let d = lines[h.line].pos.saturating_sub(lines[*tl].pos) as u32;
                 if d > 100 {
                     continue;
                 }
@@ -627,7 +631,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         })
         .collect();
     let choice_lines: Vec<usize> = hits.iter().filter(|h| t.fields[h.field].ty == FieldType::Choice).map(|h| h.line).collect();
-    let results = read_boxes(tpls, lines, body.clone(), &box_hits, &choice_lines, &label_lines);
+    let results = read_boxes(tpls, lines, body.clone(), &box_hits, &choice_lines, &label_lines, strict);
     for (k, r) in results.into_iter().enumerate() {
         let fi = box_jobs[k].0;
         fields[fi].certainty = r.certainty;
@@ -713,7 +717,7 @@ fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &
             if taken.contains(&(hd.group, hd.n, label.clone())) {
                 continue;
             }
-            let d = lines[h.line].no as i64 - lines[hd.line].no as i64;
+            let d = lines[h.line].pos as i64 - lines[hd.line].pos as i64;
             // the heading above wins when it is near; a heading below only when none above
             let cost = if (0..=150).contains(&d) { d } else if d < 0 { 1000 - d } else { 2000 + d };
             if best.is_none_or(|b| cost < b.0) {
@@ -790,7 +794,7 @@ fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &
             if taken_child.contains(&(alt, pn, label.clone())) {
                 continue;
             }
-            let d = lines[h.line].no as i64 - lines[pl].no as i64;
+            let d = lines[h.line].pos as i64 - lines[pl].pos as i64;
             let cost = if (0..=150).contains(&d) { d } else if d < 0 { 1000 - d } else { 2000 + d };
             if best.is_none_or(|b| cost < b.0) {
                 best = Some((cost, alt));
@@ -910,26 +914,26 @@ fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells:
             return Some(join_wrapped(&parts).replace('\u{2029}', "\n")).filter(|v| !v.trim().is_empty());
         }
     }
-    if cont || lines.get(h.end_line + 1).is_some_and(|n| n.no == lines[h.end_line].no + 1 && !stops.contains(&(h.end_line + 1))) {
-        let mut prev_no = lines[h.end_line].no;
+    if cont || lines.get(h.end_line + 1).is_some_and(|n| n.pos == lines[h.end_line].pos + 1 && !stops.contains(&(h.end_line + 1))) {
+        let mut prev_no = lines[h.end_line].pos;
         for (j, l) in lines.iter().enumerate().take(end.min(h.end_line + 60)).skip(h.end_line + 1) {
             if stops.contains(&j) || is_structural(l) || l.key == "再委託" {
                 break;
             }
             // a blank line ends the value once something was read
-            if l.no > prev_no + 1 && !parts.is_empty() {
+            if l.pos > prev_no + 1 && !parts.is_empty() {
                 // pdftotext puts blank lines between cells; allow one gap before the first part
                 break;
             }
-            if l.no > prev_no + 2 {
+            if l.pos > prev_no + 2 {
                 break;
             }
             if l.key == "※" {
-                prev_no = l.no;
+                prev_no = l.pos;
                 continue;
             }
             parts.push(l.raw.clone());
-            prev_no = l.no;
+            prev_no = l.pos;
             if !cont && parts.len() > 1 {
                 // the first part came inline; continue only on wrapped lines
             }

@@ -10,6 +10,7 @@ pub mod cover;
 pub mod decode;
 pub mod diag;
 pub mod extract;
+pub mod flavour;
 pub mod lines;
 pub mod marks;
 pub mod normalize;

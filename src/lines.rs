@@ -27,6 +27,9 @@ impl Format {
 pub struct Line {
     /// 1-based input line.
     pub no: usize,
+    /// Position in the text without page furniture (headers, footers): distances between
+    /// lines are measured on this, so inserted furniture does not move anything apart.
+    pub pos: usize,
     pub page: Option<u32>,
     /// The text as read (tags removed for HTML), paragraph breaks as '\n'.
     pub raw: String,
@@ -40,7 +43,7 @@ impl Line {
     pub fn new(no: usize, page: Option<u32>, raw: String) -> Line {
         let text = fold(&raw);
         let key = key(&raw);
-        Line { no, page, raw, text, key }
+        Line { no, pos: no, page, raw, text, key }
     }
 }
 
@@ -49,6 +52,7 @@ pub struct Pages {
     pub format: Format,
     pub lines: Vec<Line>,
     pub pages: Option<u32>,
+    pub flavour: crate::flavour::Flavour,
 }
 
 pub fn detect_format(text: &str) -> Format {
@@ -81,6 +85,7 @@ fn page_number(line: &str) -> Option<u32> {
 pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
     let format = detect_format(text);
     let diags = Vec::new();
+    let mut flavour = if format == Format::Text { crate::flavour::detect(text) } else { crate::flavour::Flavour::default() };
     let mut lines = Vec::new();
     let mut page: Option<u32> = None;
     let mut max_page: Option<u32> = None;
@@ -89,9 +94,16 @@ pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
         page = Some(1);
         max_page = Some(1);
     }
+    let running = running_headers(text);
+    let mut furniture = 0usize;
     for (i, raw) in text.split('\n').enumerate() {
         let no = i + 1;
         let mut raw = raw;
+        if running.contains(raw.trim()) {
+            furniture += 1;
+            continue;
+        }
+        let first_new = lines.len();
         if has_ff {
             let ffs = raw.matches('\u{0C}').count() as u32;
             if ffs > 0 {
@@ -106,6 +118,7 @@ pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
                 page = Some(p + 1);
                 max_page = Some(max_page.unwrap_or(0).max(p));
             }
+            furniture += 1;
             continue;
         }
         match format {
@@ -113,7 +126,18 @@ pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
                 if raw.trim().is_empty() {
                     continue;
                 }
-                lines.push(Line::new(no, page, raw.to_string()));
+                let mut owned = if flavour.spaced { crate::flavour::unspace(raw) } else { raw.to_string() };
+                if let Some(u) = crate::flavour::undouble(&owned) {
+                    flavour.doubled_lines += 1;
+                    owned = u;
+                }
+                if flavour.flattened && owned.chars().count() > 100 {
+                    for cell in crate::flavour::unflatten(&owned) {
+                        lines.push(Line::new(no, page, cell));
+                    }
+                } else {
+                    lines.push(Line::new(no, page, owned));
+                }
             }
             Format::Markdown => {
                 for cell in html_cells(raw) {
@@ -123,10 +147,33 @@ pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
                 }
             }
         }
+        for l in &mut lines[first_new..] {
+            l.pos = no - furniture;
+        }
     }
     // a page counter set by footers points one past the last footer
     let pages = max_page;
-    (Pages { format, lines, pages }, diags)
+    (Pages { format, lines, pages, flavour }, diags)
+}
+
+/// Running headers: a short line repeated on at least three pages, each time next to a
+/// page footer.
+fn running_headers(text: &str) -> std::collections::HashSet<String> {
+    let lines: Vec<&str> = text.split('\n').map(|l| l.trim()).collect();
+    let footer: Vec<bool> = lines.iter().map(|l| page_number(l).is_some()).collect();
+    let near_footer = |i: usize| (i.saturating_sub(2)..=(i + 2).min(lines.len() - 1)).any(|j| footer[j]);
+    let mut counts: std::collections::HashMap<&str, (usize, usize)> = std::collections::HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.is_empty() || l.chars().count() > 80 || footer[i] {
+            continue;
+        }
+        let e = counts.entry(l).or_default();
+        e.0 += 1;
+        if near_footer(i) {
+            e.1 += 1;
+        }
+    }
+    counts.into_iter().filter(|(_, (n, near))| *n >= 3 && *near * 10 >= *n * 8).map(|(l, _)| l.to_string()).collect()
 }
 
 /// One markdown/HTML line → its cells as plain text.

@@ -31,6 +31,9 @@ pub struct Source {
     pub format: String,
     pub encoding: Option<String>,
     pub pages: Option<u32>,
+    /// The dump's flavour(s) as detected: `plain`, `markdown`, or e.g. `spaced+doubled`.
+    #[serde(default)]
+    pub flavour: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -222,7 +225,7 @@ pub fn extract(bytes: &[u8], name: &str) -> Record {
 pub fn error_record(name: &str, sha: &str, format: &str, code: &str, message: &str) -> Record {
     Record {
         schema_version: SCHEMA_VERSION.into(),
-        source: Source { file: name.into(), sha256: sha.into(), format: format.into(), encoding: None, pages: None },
+        source: Source { file: name.into(), sha256: sha.into(), format: format.into(), encoding: None, pages: None, flavour: None },
         document: Document::default(),
         fields: vec![],
         tables: Tables::default(),
@@ -243,6 +246,22 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let (pages, ldiags) = to_lines(&dec.value.text);
     diags.extend(ldiags);
     let lines = &pages.lines;
+    let fl = &pages.flavour;
+    if fl.spaced {
+        diags.push(Diag::new(Level::Info, "spaced_text", "every character was followed by a space; spaces between Japanese characters were removed"));
+    }
+    if fl.doubled_lines > 0 {
+        diags.push(Diag::new(Level::Info, "doubled_text", format!("{} line(s) printed twice (bold by overprint) were read once", fl.doubled_lines)));
+    }
+    if fl.flattened {
+        diags.push(Diag::new(Level::Warning, "flattened_text", "pages were flattened onto single lines; cells were cut apart at spaces, and placement is less certain"));
+    }
+    if fl.marks_lost {
+        diags.push(Diag::new(Level::Warning, "marks_unrecoverable", "the dump has no brackets: checkbox marks cannot be read and are null"));
+    }
+    if fl.glyphs_lost {
+        diags.push(Diag::new(Level::Warning, "glyphs_lost", "ideographs are missing (a font without ToUnicode): free texts are not trusted and are null; only values equal to a known option are kept"));
+    }
     let mut record = Record {
         schema_version: SCHEMA_VERSION.into(),
         source: Source {
@@ -251,6 +270,16 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
             format: pages.format.as_str().into(),
             encoding: Some(dec.value.encoding.into()),
             pages: pages.pages,
+            flavour: Some({
+                let n = pages.flavour.names();
+                if !n.is_empty() {
+                    n.join("+")
+                } else if pages.format == crate::lines::Format::Markdown {
+                    "markdown".into()
+                } else {
+                    "plain".into()
+                }
+            }),
         },
         document: Document::default(),
         fields: vec![],
@@ -271,11 +300,15 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         .unwrap_or(lines.len().min(80));
     let cover = read_cover(&lines[..any_first], lines);
     let Some(t) = choose_template(tpls, &cover, lines, &mut diags) else {
-        diags.push(Diag::new(
-            Level::Error,
-            "not_a_pia",
-            "no cover and no section of a 特定個人情報保護評価書 (様式2/3/4) was found in this input",
-        ));
+        if fl.glyphs_lost {
+            diags.push(Diag::new(Level::Error, "glyphs_lost", "ideographs are missing from this text (a font without ToUnicode): nothing of the form could be read"));
+        } else {
+            diags.push(Diag::new(
+                Level::Error,
+                "not_a_pia",
+                "no cover and no section of a 特定個人情報保護評価書 (様式2/3/4) was found in this input",
+            ));
+        }
         record.document = document_of(&cover);
         record.diagnostics = diags.iter().map(diag_out).collect();
         return record;
@@ -287,7 +320,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let body_end = changes_at.unwrap_or(lines.len());
     // a document whose body begins mid-section (a fragment) starts at line 0
     let body_start = if sections.first().is_some_and(|&(s, _)| s > 0) && cover.kind.is_none() { 0 } else { body_start };
-    let ex = extract::extract(tpls, t, lines, body_start..body_end, pages.format == crate::lines::Format::Markdown);
+    let ex = extract::extract(tpls, t, lines, body_start..body_end, pages.format == crate::lines::Format::Markdown, fl.flattened);
     diags.extend(ex.diags);
     if cover.kind.is_none() && cover.form.is_none() {
         diags.push(Diag::new(Level::Info, "no_cover", "no cover page was found; document fields are null"));
@@ -304,11 +337,25 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         ));
     }
     let mut doc = document_of(&cover);
-    if doc.kind.is_none() && !ex.fields.is_empty() && KINDS.contains(&t.kind.as_str()) && !sections.is_empty() {
+    if doc.kind.is_none() && !fl.glyphs_lost && !ex.fields.is_empty() && KINDS.contains(&t.kind.as_str()) && sections.len() >= 2 {
         doc.kind = Some(t.kind.clone());
+    }
+    if fl.glyphs_lost {
+        // a garbled string is a wrong value: keep only what matched the form exactly
+        doc.title = None;
+        doc.organization = None;
+        doc.declaration = None;
+        doc.special_notes = None;
     }
     record.document = doc;
     record.fields = ex.fields.iter().map(field_out).collect();
+    if fl.glyphs_lost || fl.flattened {
+        // garbled text, or text whose cells were cut apart: where a value ends is unknown
+        for f in record.fields.iter_mut().filter(|f| f.ty == "text") {
+            f.value = None;
+            f.certainty = "unknown".into();
+        }
+    }
     record.tables = tables(lines, &annexes, body_end);
     record.diagnostics = diags.iter().map(diag_out).collect();
     record

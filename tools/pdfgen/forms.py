@@ -1,0 +1,824 @@
+"""The forms (様式3 重点項目評価書, 様式4 全項目評価書) as a list of layout rows.
+
+`build(doc)` turns one document of documents.py into rows that every renderer
+(make_xlsx.py, make_unijis.py) lays out and that make_keys.py turns into the answer key.
+Labels, option lists and checkbox groups are those of ../shared/docs/forms.md.
+
+Row kinds (dicts, key `k`):
+  sheet    start a new worksheet / page                   name
+  cover    the cover page                                 doc
+  toc      項目一覧                                        lines
+  section  `Ⅰ　基本情報`                                  text
+  item     `１．特定個人情報ファイル名` (+ section switch)  text, switch[box], where, key_label
+  group    `システム1`, `委託事項1 <subject>`, `リスク１：…` text, value, where, key_label
+  range    `システム2～5` (the form's collapsed-group bar)   text
+  note     a multi-line caption cell (Ⅲ4's risk list)     text
+  value    a full-width value under an item heading        value, where, key_label
+  wide     full-width label row + full-width value row     label, value
+  block    label cell left (spanning), fields right        label, fields[field]
+  table    a table (別添 変更箇所)                          header, rows, widths
+A field: t = text | choice | checks | plain; label = sub-label (None: value spans the
+sub-label column); where / key_label for the key.
+A box: key (option as in forms.md), printed (what follows `]`), checked, detail.
+"""
+
+CIRC = "①②③④⑤⑥⑦⑧⑨⑩"
+FW = str.maketrans("0123456789", "０１２３４５６７８９")
+
+# Option lists, exactly as in forms.md / templates/options.txt (numbering stripped).
+OPTS = {
+    "OPT-TAISHO5": ["1,000人未満", "1,000人以上1万人未満", "1万人以上10万人未満", "10万人以上30万人未満", "30万人以上"],
+    "OPT-JISSHI": ["実施する", "実施しない", "未定"],
+    "OPT-FILETYPE": ["システム用ファイル", "その他の電子ファイル(表計算ファイル等)"],
+    "OPT-HONNIN": ["1万人未満", "1万人以上10万人未満", "10万人以上100万人未満", "100万人以上1,000万人未満", "1,000万人以上"],
+    "OPT-KOMOKU": ["10項目未満", "10項目以上50項目未満", "50項目以上100項目未満", "100項目以上"],
+    "OPT-NINZU6": ["10人未満", "10人以上50人未満", "50人以上100人未満", "100人以上500人未満", "500人以上1,000人未満", "1,000人以上"],
+    "OPT-ITAKU": ["委託する", "委託しない"],
+    "OPT-HANI": ["特定個人情報ファイルの全体", "特定個人情報ファイルの一部"],
+    "OPT-SAIITAKU": ["再委託する", "再委託しない"],
+    "OPT-KIKAN": ["1年未満", "1年", "2年", "3年", "4年", "5年", "6年以上10年未満", "10年以上20年未満", "20年以上", "定められていない"],
+    "OPT-JUUBUN": ["特に力を入れている", "十分である", "課題が残されている"],
+    "OPT-OKONAU": ["行っている", "行っていない"],
+    "OPT-OKONAU3": ["特に力を入れて行っている", "十分に行っている", "十分に行っていない"],
+    "OPT-SAIITAKU-TANPO": ["特に力を入れて行っている", "十分に行っている", "十分に行っていない", "再委託していない"],
+    "OPT-KIROKU": ["記録を残している", "記録を残していない"],
+    "OPT-SADAME": ["定めている", "定めていない"],
+    "OPT-SEIGEN": ["制限している", "制限していない"],
+    "OPT-NISC": ["特に力を入れて遵守している", "十分に遵守している", "十分に遵守していない", "政府機関ではない"],
+    "OPT-SEIBI": ["特に力を入れて整備している", "十分に整備している", "十分に整備していない"],
+    "OPT-SHUCHI": ["特に力を入れて周知している", "十分に周知している", "十分に周知していない"],
+    "OPT-JIKO": ["発生あり", "発生なし"],
+    "OPT-HOKAN": ["保管している", "保管していない"],
+    "OPT-TESURYO": ["有料", "無料"],
+    "OPT-SHIKII-4": ["基礎項目評価及び全項目評価の実施が義務付けられる",
+                     "基礎項目評価及び重点項目評価の実施が義務付けられる(任意に全項目評価を実施)",
+                     "基礎項目評価の実施が義務付けられる(任意に全項目評価を実施)",
+                     "特定個人情報保護評価の実施が義務付けられない(任意に全項目評価を実施)"],
+    "OPT-SHIKII-3": ["基礎項目評価及び重点項目評価の実施が義務付けられる",
+                     "基礎項目評価の実施が義務付けられる(任意に重点項目評価を実施)",
+                     "特定個人情報保護評価の実施が義務付けられない(任意に重点項目評価を実施)"],
+}
+
+# Checkbox groups: option (as in forms.md, the key's `option`) and whether it takes （ ）.
+CBS = {
+    "CB-SYS": ["情報提供ネットワークシステム", "庁内連携システム", "住民基本台帳ネットワークシステム",
+               "既存住民基本台帳システム", "宛名システム等", "税務システム", "その他()"],
+    "CB-KIROKU": ["個人番号", "個人番号対応符号", "その他識別情報(内部番号)",
+                  "4情報(氏名、性別、生年月日、住所)", "連絡先(電話番号等)", "その他住民票関係情報",
+                  "国税関係情報", "地方税関係情報", "健康・医療関係情報", "医療保険関係情報",
+                  "児童福祉・子育て関係情報", "障害者福祉関係情報", "生活保護・社会福祉関係情報",
+                  "介護・高齢者福祉関係情報", "雇用・労働関係情報", "年金関係情報", "学校・教育関係情報",
+                  "災害関係情報", "その他()"],
+    "CB-NYUSHUMOTO": ["本人又は本人の代理人", "評価実施機関内の他部署()", "行政機関・独立行政法人等()",
+                      "地方公共団体・地方独立行政法人()", "民間事業者()", "その他()"],
+    "CB-NYUSHUHOHO": ["紙", "電子記録媒体(フラッシュメモリを除く。)", "フラッシュメモリ", "電子メール", "専用線",
+                      "庁内連携システム", "情報提供ネットワークシステム", "その他()"],
+    "CB-TEIKYOUMU": ["提供を行っている()", "移転を行っている()", "行っていない"],
+    "CB-TEIKYOHOHO": ["情報提供ネットワークシステム", "専用線", "電子メール", "電子記録媒体(フラッシュメモリを除く。)",
+                      "フラッシュメモリ", "紙", "その他()"],
+    "CB-ITENHOHO": ["庁内連携システム", "専用線", "電子メール", "電子記録媒体(フラッシュメモリを除く。)",
+                    "フラッシュメモリ", "紙", "その他()"],
+    "CB-ITAKUHOHO": ["専用線", "電子メール", "電子記録媒体(フラッシュメモリを除く。)", "フラッシュメモリ", "紙", "その他()"],
+    "CB-KANSA": ["自己点検", "内部監査", "外部監査"],
+}
+
+
+def fwp(s):
+    """Parentheses as the Excel forms print them (full width)."""
+    return s.replace("(", "（").replace(")", "）")
+
+
+def cb(group, *on, detail=None):
+    """A checkbox group's state: the options that are checked, and the text in （ ）."""
+    detail = detail or {}
+    names = [o[:-2] if o.endswith("()") else o for o in CBS[group]]
+    for o in list(on) + list(detail):
+        assert o in names, f"{group}: unknown option {o!r}"
+    return {"group": group, "boxes": [
+        {"key": n, "checked": n in on, "detail": detail.get(n), "has_detail": o.endswith("()")}
+        for n, o in zip(names, CBS[group])]}
+
+
+def kind_of(doc):
+    return "全項目評価書" if doc["form"] == 4 else "重点項目評価書"
+
+
+def plain_label(label):
+    """`①事務の名称` → `事務の名称`; `委託の有無　※` → `委託の有無`."""
+    s = label
+    if s and s[0] in CIRC:
+        s = s[1:]
+    s = s.replace("※", "").strip().strip("\u3000").strip()
+    return s
+
+
+# Texts keyed under their parent choice when the label repeats (CONVENTIONS.md).
+DEPENDENT = {"具体的な管理方法", "具体的な方法", "具体的な制限方法", "ルールの内容及びルール遵守の確認方法",
+             "規定の内容", "手順の内容", "具体的な対策の内容", "具体的な保管方法", "具体的なチェック方法",
+             "具体的な内容", "その内容", "再発防止策の内容",
+             "委託先から他者への提供に関するルールの内容及びルール遵守の確認方法",
+             "委託元と委託先間の提供に関するルールの内容及びルール遵守の確認方法"}
+
+
+class Form:
+    def __init__(self, doc):
+        self.doc = doc
+        self.rows = []
+        self.sec = None
+        self.item_no = None
+        self.grp = None
+        self.circ_where = False
+        self.last_choice = None
+
+    # -- structure ------------------------------------------------------------------
+    def add(self, **row):
+        self.rows.append(row)
+        return row
+
+    def sheet(self, name):
+        self.add(k="sheet", name=name)
+
+    def section(self, roman, text, sheet):
+        self.sheet(sheet)
+        self.sec, self.item_no, self.grp = roman, None, None
+        self.add(k="section", text=text)
+
+    def item(self, n, title, switch=None, switch_label=None, circ_where=False):
+        self.item_no, self.grp, self.circ_where, self.last_choice = str(n), None, circ_where, None
+        boxes = []
+        for key, checked in (switch or []):
+            boxes.append({"key": key, "printed": fwp(key), "checked": checked, "detail": None})
+        return self.add(k="item", text=f"{str(n).translate(FW)}．{title}", title=title, switch=boxes,
+                        where=[self.sec, self.item_no], key_label=switch_label)
+
+    def group(self, name, value=None, printed=None):
+        self.grp, self.last_choice = name, None
+        text = printed or name
+        self.add(k="group", text=text, value=value, where=self.where(), key_label=name)
+
+    def risk(self, n, title):
+        """`リスク１：　目的外の入手…`; a risk without number (重点 form) is group `リスク`."""
+        if n is None:
+            self.grp = "リスク"
+            text = f"リスク：　{title}"
+        else:
+            self.grp = f"リスク{n}"
+            text = f"リスク{str(n).translate(FW)}：　{title}"
+        self.last_choice = None
+        self.add(k="group", text=text, value=None, where=self.where(), key_label=None)
+
+    def range(self, text):
+        self.add(k="range", text=text)
+
+    def note(self, text):
+        self.add(k="note", text=text)
+
+    def where(self, circ=None):
+        w = [self.sec, self.item_no]
+        if self.grp and self.grp != "リスク":
+            w.append(self.grp)
+        if circ and self.circ_where:
+            w.append(str(circ))
+        return w
+
+    def value(self, value, key_label=None):
+        self.add(k="value", value=value, where=self.where(), key_label=key_label)
+
+    def wide(self, label, value):
+        self.add(k="wide", label=label, value=value)
+
+    # -- fields ---------------------------------------------------------------------
+    @staticmethod
+    def circ_of(label):
+        return CIRC.index(label[0]) + 1 if label and label[0] in CIRC else None
+
+    def paren(self):
+        return self.doc.get("num_paren", {}).get(self.sec, ")")
+
+    def T(self, label, value, circ=None, key_label=None, sub=False):
+        kl = key_label or plain_label(label)
+        f = {"t": "text", "label": label if sub else None, "value": value,
+             "where": self.where(circ), "key_label": kl, "parent": None}
+        if kl in DEPENDENT and self.last_choice:
+            f["parent"] = self.last_choice
+        return f
+
+    def C(self, label, lst, value, circ=None, key_label=None, sub=False, count=None):
+        opts = OPTS[lst]
+        assert value in opts, f"{lst}: {value!r} not an option"
+        kl = key_label or plain_label(label)
+        self.last_choice = kl
+        p = self.paren()
+        return {"t": "choice", "label": label if sub else None, "list": lst, "value": value,
+                "printed_value": fwp(value),
+                "printed_options": [f"{i}{p} {fwp(o)}" for i, o in enumerate(opts, 1)],
+                "where": self.where(circ), "key_label": kl, "count": count}
+
+    def X(self, label, state, layout, circ=None, key_label=None, sub=False, counts=None):
+        boxes = []
+        for b in state["boxes"]:
+            printed = fwp(b["key"])
+            if state["group"] == "CB-TEIKYOUMU" and b["has_detail"]:
+                n = (counts or {}).get(b["key"], "") if b["checked"] else ""
+                printed = f"{printed} （ {n} ） 件"
+            elif b["has_detail"]:
+                printed = f"{printed} （ {b['detail'] or ''} ）"
+            boxes.append({"key": b["key"], "printed": printed, "checked": b["checked"], "detail": b["detail"]})
+        return {"t": "checks", "label": label if sub else None, "group": state["group"], "boxes": boxes,
+                "layout": layout, "where": self.where(circ), "key_label": key_label or plain_label(label)}
+
+    def P(self, text):
+        return {"t": "plain", "label": None, "value": text}
+
+    def block(self, label, *fields, vertical=False):
+        self.add(k="block", label=label, fields=list(fields), vertical=vertical)
+
+    # one-field blocks
+    def text(self, label, value, **kw):
+        self.block(label, self.T(label, value, circ=self.circ_of(label), **kw))
+
+    def choice(self, label, lst, value, **kw):
+        self.block(label, self.C(label, lst, value, circ=self.circ_of(label), **kw))
+
+    def checks(self, label, state, layout, **kw):
+        self.block(label, self.X(label, state, layout, circ=self.circ_of(label), **kw))
+
+
+# ---------------------------------------------------------------------------------------
+
+def cover(f, doc):
+    f.sheet("表紙")
+    f.add(k="cover", doc=doc)
+
+
+TOC4 = ["Ⅰ　基本情報", "　（別添１） 事務の内容", "Ⅱ　特定個人情報ファイルの概要",
+        "　（別添２） 特定個人情報ファイル記録項目",
+        "Ⅲ　特定個人情報ファイルの取扱いプロセスにおけるリスク対策", "Ⅳ　その他のリスク対策",
+        "Ⅴ　開示請求、問合せ", "Ⅵ　評価実施手続", "　（別添３）　変更箇所"]
+TOC3 = ["Ⅰ　基本情報", "Ⅱ　特定個人情報ファイルの概要", "　（別添１） 特定個人情報ファイル記録項目",
+        "Ⅲ　リスク対策", "Ⅳ　開示請求、問合せ", "Ⅴ　評価実施手続", "　（別添２）　変更箇所"]
+
+
+def systems(f, I):
+    f.item(2, "特定個人情報ファイルを取り扱う事務において使用するシステム")
+    for i, s in enumerate(I["systems"], 1):
+        if i == 2:
+            f.range("システム2～5")
+        f.group(f"システム{i}")
+        f.text("①システムの名称", s["name"])
+        f.text("②システムの機能", s["kinou"])
+        f.checks("③他のシステムとの接続", s["conn"], "grid2")
+
+
+def kiroku_block(f, II):
+    f.block("④記録される項目",
+            f.C("④記録される項目", "OPT-KOMOKU", II["komoku"], circ=4),
+            f.X("主な記録項目　※", II["kiroku"], "kiroku", circ=4, sub=True),
+            f.T("その妥当性", II["datousei"], circ=4, sub=True),
+            f.T("全ての記録項目", II["subete"], circ=4, sub=True))
+
+
+def teikyo_iten(f, II):
+    counts = {"提供を行っている": len(II["teikyo"]), "移転を行っている": len(II["iten"])}
+    f.checks("提供・移転の有無", II["umu"], "umu", counts=counts)
+    for j, t in enumerate(II["teikyo"], 1):
+        if j == 2:
+            f.range("提供先2～5")
+        f.group(f"提供先{j}", value=t["to"], printed=f"提供先{j}")
+        f.text("①法令上の根拠", t["konkyo"])
+        f.text("②提供先における用途", t["youto"])
+        f.text("③提供する情報", t["info"])
+        f.choice("④提供する情報の対象となる本人の数", "OPT-HONNIN", t["honnin"])
+        f.text("⑤提供する情報の対象となる本人の範囲", t["hani"])
+        f.checks("⑥提供方法", t["hoho"], "grid2")
+        f.text("⑦時期・頻度", t["jiki"])
+    for j, t in enumerate(II["iten"], 1):
+        if j == 2:
+            f.range("移転先2～5")
+        f.group(f"移転先{j}", value=t["to"], printed=f"移転先{j}")
+        f.text("①法令上の根拠", t["konkyo"])
+        f.text("②移転先における用途", t["youto"])
+        f.text("③移転する情報", t["info"])
+        f.choice("④移転する情報の対象となる本人の数", "OPT-HONNIN", t["honnin"])
+        f.text("⑤移転する情報の対象となる本人の範囲", t["hani"])
+        f.checks("⑥移転方法", t["hoho"], "grid2")
+        f.text("⑦時期・頻度", t["jiki"])
+
+
+def changes_table(f, doc, appendix):
+    f.sheet(appendix)
+    f.add(k="section", text=f"{appendix}　変更箇所")
+    rows = [list(r) for r in doc.get("changes", [])]
+    f.add(k="table", header=["変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明"],
+          rows=rows, widths=[4, 6, 6, 6, 3, 5])
+
+
+def beppyo(f, doc, appendix):
+    items = doc["II"].get("beppyo") or []
+    f.sheet(appendix)
+    f.add(k="section", text=f"{appendix} 特定個人情報ファイル記録項目")
+    if items:
+        f.add(k="note", text="【" + doc["II"]["file"] + "】\n" + "、".join(f"{i}.{x}" for i, x in enumerate(items, 1)))
+
+
+# ---------------------------------------------------------------------------------------
+# 様式4 全項目評価書
+
+def build4(doc):
+    f = Form(doc)
+    cover(f, doc)
+    f.sheet("項目一覧")
+    f.add(k="toc", lines=TOC4)
+    I, II, III, IV, V, VI = (doc[s] for s in ("I", "II", "III", "IV", "V", "VI"))
+
+    f.section("I", "Ⅰ　基本情報", "Ⅰ")
+    f.item(1, "特定個人情報ファイルを取り扱う事務")
+    f.text("①事務の名称", I["jimu"])
+    f.text("②事務の内容　※", I["naiyou"])
+    f.choice("③対象人数", "OPT-TAISHO5", I["taisho"])
+    systems(f, I)
+    f.item(3, "特定個人情報ファイル名")
+    f.value(I["file"], key_label="特定個人情報ファイル名")
+    f.item(4, "特定個人情報ファイルを取り扱う理由")
+    f.text("①事務実施上の必要性", I["hitsuyou"])
+    f.text("②実現が期待されるメリット", I["merit"])
+    f.item(5, "個人番号の利用　※")
+    f.text("法令上の根拠", I["riyou_konkyo"])
+    f.item(6, "情報提供ネットワークシステムによる情報連携　※")
+    f.choice("①実施の有無", "OPT-JISSHI", I["renkei"])
+    f.text("②法令上の根拠", I["renkei_konkyo"])
+    f.item(7, "評価実施機関における担当部署")
+    f.text("①部署", I["busho"])
+    f.text("②所属長の役職名", I["shozokuchou"])
+    f.item(8, "他の評価実施機関")
+    f.value(I["other"], key_label="他の評価実施機関")
+
+    f.section("II", "Ⅱ　特定個人情報ファイルの概要", "Ⅱ")
+    f.item(1, "特定個人情報ファイル名")
+    f.value(II["file"], key_label="特定個人情報ファイル名")
+    f.item(2, "基本情報")
+    f.choice("①ファイルの種類　※", "OPT-FILETYPE", II["kind"])
+    f.choice("②対象となる本人の数", "OPT-HONNIN", II["honnin"])
+    f.block("③対象となる本人の範囲　※",
+            f.T("③対象となる本人の範囲　※", II["hani"], circ=3),
+            f.T("その必要性", II["hitsuyou"], circ=3, sub=True))
+    kiroku_block(f, II)
+    f.text("⑤保有開始日", II["hoyu"])
+    f.text("⑥事務担当部署", II["tantou"])
+    f.item(3, "特定個人情報の入手・使用")
+    f.checks("①入手元　※", II["moto"], "lines")
+    f.checks("②入手方法", II["houhou"], "grid2")
+    f.text("③入手の時期・頻度", II["jiki"])
+    f.text("④入手に係る妥当性", II["datou"])
+    f.text("⑤本人への明示", II["meiji"])
+    f.block("⑥使用目的　※",
+            f.T("⑥使用目的　※", II["mokuteki"], circ=6),
+            f.T("変更の妥当性", II["henkou"], circ=6, sub=True))
+    f.block("⑦使用の主体",
+            f.T("使用部署　※", II["shiyou_busho"], circ=7, sub=True),
+            f.C("使用者数", "OPT-NINZU6", II["shiyousha"], circ=7, sub=True))
+    f.block("⑧使用方法　※",
+            f.T("⑧使用方法　※", II["shiyou_houhou"], circ=8),
+            f.T("情報の突合　※", II["totsugou"], circ=8, sub=True),
+            f.T("情報の統計分析　※", II["toukei"], circ=8, sub=True),
+            f.T("権利利益に影響を与え得る決定　※", II["kettei"], circ=8, sub=True))
+    f.text("⑨使用開始日", II["kaishi"])
+
+    f.item(4, "特定個人情報ファイルの取扱いの委託")
+    f.choice("委託の有無　※", "OPT-ITAKU", II["itaku"], count=len(II["itaku_list"]))
+    for j, it in enumerate(II["itaku_list"], 1):
+        if j == 2:
+            f.range("委託事項2～5")
+        f.group(f"委託事項{j}", value=it["subject"])
+        f.text("①委託内容", it["naiyou"])
+        f.block("②取扱いを委託する特定個人情報ファイルの範囲",
+                f.C("②取扱いを委託する特定個人情報ファイルの範囲", "OPT-HANI", it["hani"], circ=2),
+                f.C("対象となる本人の数", "OPT-HONNIN", it["honnin"], circ=2, sub=True),
+                f.T("対象となる本人の範囲　※", it["taisho"], circ=2, sub=True),
+                f.T("その妥当性", it["datousei"], circ=2, sub=True))
+        f.choice("③委託先における取扱者数", "OPT-NINZU6", it["ninzu"])
+        f.checks("④委託先への特定個人情報ファイルの提供方法", it["hoho"], "grid2")
+        f.text("⑤委託先名の確認方法", it["kakunin"])
+        f.text("⑥委託先名", it["saki"])
+        f.block("再委託",
+                f.C("⑦再委託の有無　※", "OPT-SAIITAKU", it["sai"], sub=True),
+                f.T("⑧再委託の許諾方法", it["kyodaku"], sub=True),
+                f.T("⑨再委託事項", it["sai_jikou"], sub=True), vertical=True)
+
+    f.item(5, "特定個人情報の提供・移転（委託に伴うものを除く。）")
+    teikyo_iten(f, II)
+
+    f.item(6, "特定個人情報の保管・消去")
+    f.text("①保管場所　※", II["hokan"])
+    f.block("②保管期間",
+            f.C("期間", "OPT-KIKAN", II["kikan"], circ=2, sub=True),
+            f.T("その妥当性", II["kikan_datou"], circ=2, sub=True))
+    f.text("③消去方法", II["shoukyo"])
+    f.item(7, "備考")
+    f.value(II["bikou"])
+    beppyo(f, doc, "（別添２）")
+
+    # Ⅲ -------------------------------------------------------------------------------
+    t, c = III["texts"], III["choices"]
+    f.section("III", "Ⅲ　特定個人情報ファイルの取扱いプロセスにおけるリスク対策　※（７．リスク１⑨を除く。）", "Ⅲ")
+    f.item(1, "特定個人情報ファイル名")
+    f.value(III["file"], key_label="特定個人情報ファイル名")
+
+    def juubun(key):
+        f.choice("リスクへの対策は十分か", "OPT-JUUBUN", c[key])
+
+    f.item(2, "特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）")
+    f.risk(1, "目的外の入手が行われるリスク")
+    f.text("対象者以外の情報の入手を防止するための措置の内容", t["2.1.taishousha"])
+    f.text("必要な情報以外を入手することを防止するための措置の内容", t["2.1.hitsuyou"])
+    f.text("その他の措置の内容", t["2.1.sonota"])
+    juubun("2.1")
+    f.risk(2, "不適切な方法で入手が行われるリスク")
+    f.text("リスクに対する措置の内容", t["2.2.sochi"])
+    juubun("2.2")
+    f.risk(3, "入手した特定個人情報が不正確であるリスク")
+    f.text("入手の際の本人確認の措置の内容", t["2.3.honnin"])
+    f.text("個人番号の真正性確認の措置の内容", t["2.3.shinsei"])
+    f.text("特定個人情報の正確性確保の措置の内容", t["2.3.seikaku"])
+    f.text("その他の措置の内容", t["2.3.sonota"])
+    juubun("2.3")
+    f.risk(4, "入手の際に特定個人情報が漏えい・紛失するリスク")
+    f.text("リスクに対する措置の内容", t["2.4.sochi"])
+    juubun("2.4")
+    f.grp = None
+    f.wide("特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）におけるその他のリスク及びそのリスクに対する措置", t["2.other"])
+
+    f.item(3, "特定個人情報の使用")
+    f.risk(1, "目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスク")
+    f.text("宛名システム等における措置の内容", t["3.1.atena"])
+    f.text("事務で使用するその他のシステムにおける措置の内容", t["3.1.jimu"])
+    f.text("その他の措置の内容", t["3.1.sonota"])
+    juubun("3.1")
+    f.risk(2, "権限のない者（元職員、アクセス権限のない職員等）によって不正に使用されるリスク")
+    f.choice("ユーザ認証の管理", "OPT-OKONAU", c["3.2.user"])
+    f.text("具体的な管理方法", t["3.2.user"])
+    f.choice("アクセス権限の発効・失効の管理", "OPT-OKONAU", c["3.2.hakkou"])
+    f.text("具体的な管理方法", t["3.2.hakkou"])
+    f.choice("アクセス権限の管理", "OPT-OKONAU", c["3.2.kanri"])
+    f.text("具体的な管理方法", t["3.2.kanri"])
+    f.choice("特定個人情報の使用の記録", "OPT-KIROKU", c["3.2.kiroku"])
+    f.text("具体的な方法", t["3.2.kiroku"])
+    f.last_choice = None
+    f.text("その他の措置の内容", t["3.2.sonota"])
+    juubun("3.2")
+    f.risk(3, "従業者が事務外で使用するリスク")
+    f.text("リスクに対する措置の内容", t["3.3.sochi"])
+    juubun("3.3")
+    f.risk(4, "特定個人情報ファイルが不正に複製されるリスク")
+    f.text("リスクに対する措置の内容", t["3.4.sochi"])
+    juubun("3.4")
+    f.grp = None
+    f.wide("特定個人情報の使用におけるその他のリスク及びそのリスクに対する措置", t["3.other"])
+
+    f.item(4, "特定個人情報ファイルの取扱いの委託", switch=[("委託しない", III["sw_itaku"])],
+           switch_label="取扱いの委託")
+    f.grp = "リスク"
+    f.note("委託先による特定個人情報の不正入手・不正な使用に関するリスク\n"
+           "委託先による特定個人情報の不正な提供に関するリスク\n"
+           "委託先による特定個人情報の保管・消去に関するリスク\n"
+           "委託契約終了後の不正な使用等のリスク\n"
+           "再委託に関するリスク")
+    f.text("情報保護管理体制の確認", t["4.taisei"])
+    f.choice("特定個人情報ファイルの閲覧者・更新者の制限", "OPT-SEIGEN", c["4.seigen"])
+    f.text("具体的な制限方法", t["4.seigen"])
+    f.choice("特定個人情報ファイルの取扱いの記録", "OPT-KIROKU", c["4.kiroku"])
+    f.text("具体的な方法", t["4.kiroku"])
+    f.choice("特定個人情報の提供ルール", "OPT-SADAME", c["4.teikyo"])
+    f.text("委託先から他者への提供に関するルールの内容及びルール遵守の確認方法", t["4.teikyo_tasha"])
+    f.text("委託元と委託先間の提供に関するルールの内容及びルール遵守の確認方法", t["4.teikyo_moto"])
+    f.choice("特定個人情報の消去ルール", "OPT-SADAME", c["4.shoukyo"])
+    f.text("ルールの内容及びルール遵守の確認方法", t["4.shoukyo"])
+    f.choice("委託契約書中の特定個人情報ファイルの取扱いに関する規定", "OPT-SADAME", c["4.kitei"])
+    f.text("規定の内容", t["4.kitei"])
+    f.choice("再委託先による特定個人情報ファイルの適切な取扱いの確保", "OPT-SAIITAKU-TANPO", c["4.saiitaku"])
+    f.text("具体的な方法", t["4.saiitaku"])
+    f.last_choice = None
+    f.text("その他の措置の内容", t["4.sonota"])
+    juubun("4")
+    f.grp = None
+    f.wide("特定個人情報ファイルの取扱いの委託におけるその他のリスク及びそのリスクに対する措置", t["4.other"])
+
+    f.item(5, "特定個人情報の提供・移転（委託や情報提供ネットワークシステムを通じた提供を除く。）",
+           switch=[("提供・移転しない", III["sw_teikyo"])], switch_label="特定個人情報の提供・移転")
+    f.risk(1, "不正な提供・移転が行われるリスク")
+    f.choice("特定個人情報の提供・移転の記録", "OPT-KIROKU", c["5.1.kiroku"])
+    f.text("具体的な方法", t["5.1.kiroku"])
+    f.choice("特定個人情報の提供・移転に関するルール", "OPT-SADAME", c["5.1.rule"])
+    f.text("ルールの内容及びルール遵守の確認方法", t["5.1.rule"])
+    f.last_choice = None
+    f.text("その他の措置の内容", t["5.1.sonota"])
+    juubun("5.1")
+    f.risk(2, "不適切な方法で提供・移転が行われるリスク")
+    f.text("リスクに対する措置の内容", t["5.2.sochi"])
+    juubun("5.2")
+    f.risk(3, "誤った情報を提供・移転してしまうリスク、誤った相手に提供・移転してしまうリスク")
+    f.text("リスクに対する措置の内容", t["5.3.sochi"])
+    juubun("5.3")
+    f.grp = None
+    f.wide("特定個人情報の提供・移転（委託や情報提供ネットワークシステムを通じた提供を除く。）におけるその他のリスク及びそのリスクに対する措置", t["5.other"])
+
+    f.item(6, "情報提供ネットワークシステムとの接続",
+           switch=[("接続しない(入手)", III["sw_nyushu"]), ("接続しない(提供)", III["sw_teikyo6"])],
+           switch_label="情報提供ネットワークシステムとの接続")
+    for n, title in enumerate(["目的外の入手が行われるリスク", "安全が保たれない方法によって入手が行われるリスク",
+                               "入手した特定個人情報が不正確であるリスク", "入手の際に特定個人情報が漏えい・紛失するリスク",
+                               "不正な提供が行われるリスク", "不適切な方法で提供されるリスク",
+                               "誤った情報を提供してしまうリスク、誤った相手に提供してしまうリスク"], 1):
+        f.risk(n, title)
+        f.text("リスクに対する措置の内容", t[f"6.{n}.sochi"])
+        juubun(f"6.{n}")
+    f.grp = None
+    f.wide("情報提供ネットワークシステムとの接続に伴うその他のリスク及びそのリスクに対する措置", t["6.other"])
+
+    f.item(7, "特定個人情報の保管・消去", circ_where=True)
+    f.risk(1, "特定個人情報の漏えい・滅失・毀損リスク")
+    f.choice("①NISC政府機関統一基準群", "OPT-NISC", c["7.1.nisc"])
+    f.choice("②安全管理体制", "OPT-SEIBI", c["7.1.taisei"])
+    f.choice("③安全管理規程", "OPT-SEIBI", c["7.1.kitei"])
+    f.choice("④安全管理体制・規程の職員への周知", "OPT-SHUCHI", c["7.1.shuchi"])
+    f.block("⑤物理的対策",
+            f.C("⑤物理的対策", "OPT-OKONAU3", c["7.1.butsuri"], circ=5),
+            f.T("具体的な対策の内容", t["7.1.butsuri"], circ=5, sub=True))
+    f.block("⑥技術的対策",
+            f.C("⑥技術的対策", "OPT-OKONAU3", c["7.1.gijutsu"], circ=6),
+            f.T("具体的な対策の内容", t["7.1.gijutsu"], circ=6, sub=True))
+    f.choice("⑦バックアップ", "OPT-OKONAU3", c["7.1.backup"])
+    f.choice("⑧事故発生時手順の策定・周知", "OPT-OKONAU3", c["7.1.jiko_tejun"])
+    f.block("⑨過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか",
+            f.C("⑨過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか", "OPT-JIKO",
+                c["7.1.jiko"], circ=9, key_label="重大事故が発生したか"),
+            f.T("その内容", III["jiko_naiyou"] if c["7.1.jiko"] == "発生あり" else t["7.1.jiko_naiyou"], circ=9, sub=True),
+            f.T("再発防止策の内容", III["saihatsu"] if c["7.1.jiko"] == "発生あり" else t["7.1.saihatsu"], circ=9, sub=True))
+    f.block("⑩死者の個人番号",
+            f.C("⑩死者の個人番号", "OPT-HOKAN", c["7.1.shisha"], circ=10),
+            f.T("具体的な保管方法", t["7.1.shisha"], circ=10, sub=True))
+    f.last_choice = None
+    f.text("その他の措置の内容", t["7.1.sonota"])
+    juubun("7.1")
+    f.risk(2, "特定個人情報が古い情報のまま保管され続けるリスク")
+    f.text("リスクに対する措置の内容", t["7.2.sochi"])
+    juubun("7.2")
+    f.risk(3, "特定個人情報が消去されずいつまでも存在するリスク")
+    f.choice("消去手順", "OPT-SADAME", c["7.3.tejun"])
+    f.text("手順の内容", t["7.3.tejun"])
+    f.last_choice = None
+    f.text("その他の措置の内容", t["7.3.sonota"])
+    juubun("7.3")
+    f.grp = None
+    f.wide("特定個人情報の保管・消去におけるその他のリスク及びそのリスクに対する措置", t["7.other"])
+
+    # Ⅳ–Ⅵ -----------------------------------------------------------------------------
+    f.section("IV", "Ⅳ　その他のリスク対策　※", "Ⅳ")
+    f.item(1, "監査", circ_where=True)
+    f.block("①自己点検",
+            f.C("①自己点検", "OPT-OKONAU3", IV["jiko_tenken"], circ=1),
+            f.T("具体的なチェック方法", IV["jiko_tenken_text"], circ=1, sub=True))
+    f.block("②監査",
+            f.C("②監査", "OPT-OKONAU3", IV["kansa"], circ=2),
+            f.T("具体的な内容", IV["kansa_text"], circ=2, sub=True))
+    f.item(2, "従業者に対する教育・啓発")
+    f.block("従業者に対する教育・啓発",
+            f.C("従業者に対する教育・啓発", "OPT-OKONAU3", IV["kyouiku"]),
+            f.T("具体的な方法", IV["kyouiku_text"], sub=True))
+    f.item(3, "その他のリスク対策")
+    f.value(IV["sonota"])
+
+    f.section("V", "Ⅴ　開示請求、問合せ", "Ⅴ")
+    f.item(1, "特定個人情報の開示・訂正・利用停止請求", circ_where=True)
+    f.text("①請求先", V["seikyuu"])
+    f.block("②請求方法",
+            f.T("②請求方法", V["houhou"], circ=2),
+            f.T("特記事項", V["tokki"], circ=2, sub=True))
+    f.block("③手数料等",
+            f.C("③手数料等", "OPT-TESURYO", V["tesuryo"], circ=3),
+            f.P(f"（手数料額、納付方法：　{V['tesuryo_text']}　）"))
+    f.block("④個人情報ファイル簿の公表",
+            f.C("④個人情報ファイル簿の公表", "OPT-OKONAU", V["koukai"], circ=4),
+            f.T("個人情報ファイル名", V["koukai_file"], circ=4, sub=True),
+            f.T("公表場所", V["koukai_basho"], circ=4, sub=True))
+    f.text("⑤法令による特別の手続", V["tokubetsu"])
+    f.text("⑥個人情報ファイル簿への不記載等", V["fukisai"])
+    f.item(2, "特定個人情報ファイルの取扱いに関する問合せ")
+    f.text("①連絡先", V["renraku"])
+    f.text("②対応方法", V["taiou"])
+
+    f.section("VI", "Ⅵ　評価実施手続", "Ⅵ")
+    f.item(1, "基礎項目評価")
+    f.text("①実施日", VI["jisshi"])
+    f.choice("②しきい値判断結果", "OPT-SHIKII-4", VI["shikii"])
+    f.item(2, "国民・住民等からの意見の聴取")
+    f.text("①方法", VI["iken_houhou"])
+    f.text("②実施日・期間", VI["iken_kikan"])
+    f.text("③期間を短縮する特段の理由", VI["tanshuku"])
+    f.text("④主な意見の内容", VI["iken_naiyou"])
+    f.text("⑤評価書への反映", VI["hanei"])
+    f.item(3, "第三者点検")
+    f.text("①実施日", VI["daisansha_bi"])
+    f.text("②方法", VI["daisansha_houhou"])
+    f.text("③結果", VI["daisansha_kekka"])
+    f.item(4, "個人情報保護委員会の承認　【行政機関等のみ】")
+    f.text("①提出日", VI["teishutsu"])
+    f.text("②個人情報保護委員会による審査", VI["shinsa"])
+    changes_table(f, doc, "（別添３）")
+    return f.rows
+
+
+# ---------------------------------------------------------------------------------------
+# 様式3 重点項目評価書
+
+def build3(doc):
+    f = Form(doc)
+    cover(f, doc)
+    f.sheet("項目一覧")
+    f.add(k="toc", lines=TOC3)
+    I, II, III, IV, V = (doc[s] for s in ("I", "II", "III", "IV", "V"))
+
+    f.section("I", "Ⅰ　基本情報", "Ⅰ")
+    f.item(1, "特定個人情報ファイルを取り扱う事務")
+    f.text("①事務の名称", I["jimu"])
+    f.text("②事務の内容", I["naiyou"])
+    f.choice("③対象人数", "OPT-TAISHO5", I["taisho"])
+    systems(f, I)
+    f.item(3, "特定個人情報ファイル名")
+    f.value(I["file"], key_label="特定個人情報ファイル名")
+    f.item(4, "個人番号の利用　※")
+    f.text("法令上の根拠", I["riyou_konkyo"])
+    f.item(5, "情報提供ネットワークシステムによる情報連携　※")
+    f.choice("①実施の有無", "OPT-JISSHI", I["renkei"])
+    f.text("②法令上の根拠", I["renkei_konkyo"])
+    f.item(6, "評価実施機関における担当部署")
+    f.text("①部署", I["busho"])
+    f.text("②所属長の役職名", I["shozokuchou"])
+    f.item(7, "他の評価実施機関")
+    f.value(I["other"], key_label="他の評価実施機関")
+
+    f.section("II", "Ⅱ　特定個人情報ファイルの概要", "Ⅱ")
+    f.item(1, "特定個人情報ファイル名")
+    f.value(II["file"], key_label="特定個人情報ファイル名")
+    f.item(2, "基本情報")
+    f.choice("①ファイルの種類　※", "OPT-FILETYPE", II["kind"])
+    f.choice("②対象となる本人の数", "OPT-HONNIN", II["honnin"])
+    f.block("③対象となる本人の範囲　※",
+            f.T("③対象となる本人の範囲　※", II["hani"], circ=3),
+            f.T("その必要性", II["hitsuyou"], circ=3, sub=True))
+    kiroku_block(f, II)
+    f.text("⑤保有開始日", II["hoyu"])
+    f.text("⑥事務担当部署", II["tantou"])
+    f.item(3, "特定個人情報の入手・使用")
+    f.checks("①入手元　※", II["moto"], "lines")
+    f.checks("②入手方法", II["houhou"], "grid2")
+    f.text("③使用目的　※", II["mokuteki"])
+    f.block("④使用の主体",
+            f.T("使用部署", II["shiyou_busho"], circ=4, sub=True),
+            f.C("使用者数", "OPT-NINZU6", II["shiyousha"], circ=4, sub=True))
+    f.block("⑤使用方法",
+            f.T("⑤使用方法", II["shiyou_houhou"], circ=5),
+            f.T("情報の突合", II["totsugou"], circ=5, sub=True))
+    f.text("⑥使用開始日", II["kaishi"])
+
+    f.item(4, "特定個人情報ファイルの取扱いの委託")
+    f.choice("委託の有無　※", "OPT-ITAKU", II["itaku"], count=len(II["itaku_list"]))
+    for j, it in enumerate(II["itaku_list"], 1):
+        if j == 2:
+            f.range("委託事項2～5")
+        f.group(f"委託事項{j}", value=it["subject"])
+        f.text("①委託内容", it["naiyou"])
+        f.choice("②委託先における取扱者数", "OPT-NINZU6", it["ninzu"])
+        f.text("③委託先名", it["saki"])
+        f.block("再委託",
+                f.C("④再委託の有無　※", "OPT-SAIITAKU", it["sai"], sub=True),
+                f.T("⑤再委託の許諾方法", it["kyodaku"], sub=True),
+                f.T("⑥再委託事項", it["sai_jikou"], sub=True), vertical=True)
+
+    f.item(5, "特定個人情報の提供・移転（委託に伴うものを除く。）")
+    teikyo_iten(f, II)
+    f.item(6, "特定個人情報の保管・消去")
+    f.text("保管場所　※", II["hokan"])
+    f.item(7, "備考")
+    f.value(II["bikou"])
+    beppyo(f, doc, "（別添１）")
+
+    # Ⅲ -------------------------------------------------------------------------------
+    t, c = III["texts"], III["choices"]
+    f.section("III", "Ⅲ　リスク対策　※（７．②を除く。）", "Ⅲ")
+    f.item(1, "特定個人情報ファイル名")
+    f.value(III["file"], key_label="特定個人情報ファイル名")
+
+    def juubun(key):
+        f.choice("リスクへの対策は十分か", "OPT-JUUBUN", c[key])
+
+    f.item(2, "特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）")
+    f.risk(None, "目的外の入手が行われるリスク")
+    f.text("リスクに対する措置の内容", t["2.sochi"])
+    juubun("2")
+    f.grp = None
+    f.wide("特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）におけるその他のリスク及びそのリスクに対する措置", t["2.other"])
+
+    f.item(3, "特定個人情報の使用")
+    f.risk(1, "目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスク")
+    f.text("リスクに対する措置の内容", t["3.1.sochi"])
+    juubun("3.1")
+    f.risk(2, "権限のない者（元職員、アクセス権限のない職員等）によって不正に使用されるリスク")
+    f.choice("ユーザ認証の管理", "OPT-OKONAU", c["3.2.user"])
+    f.text("具体的な管理方法", t["3.2.user"])
+    f.last_choice = None
+    f.text("その他の措置の内容", t["3.2.sonota"])
+    juubun("3.2")
+    f.grp = None
+    f.wide("特定個人情報の使用におけるその他のリスク及びそのリスクに対する措置", t["3.other"])
+
+    f.item(4, "特定個人情報ファイルの取扱いの委託", switch=[("委託しない", III["sw_itaku"])],
+           switch_label="取扱いの委託")
+    f.risk(None, "委託先における不正な使用等のリスク")
+    f.choice("委託契約書中の特定個人情報ファイルの取扱いに関する規定", "OPT-SADAME", c["4.kitei"])
+    f.text("規定の内容", t["4.kitei"])
+    f.choice("再委託先による特定個人情報ファイルの適切な取扱いの担保", "OPT-SAIITAKU-TANPO", c["4.saiitaku"])
+    f.text("具体的な方法", t["4.saiitaku"])
+    f.last_choice = None
+    f.text("その他の措置の内容", t["4.sonota"])
+    juubun("4")
+    f.grp = None
+    f.wide("特定個人情報ファイルの取扱いの委託におけるその他のリスク及びそのリスクに対する措置", t["4.other"])
+
+    f.item(5, "特定個人情報の提供・移転（委託や情報提供ネットワークシステムを通じた提供を除く。）",
+           switch=[("提供・移転しない", III["sw_teikyo"])], switch_label="特定個人情報の提供・移転")
+    if not III["sw_teikyo"]:
+        f.risk(None, "不正な提供・移転が行われるリスク")
+        f.choice("特定個人情報の提供・移転に関するルール", "OPT-SADAME", c["5.rule"])
+        f.text("ルールの内容及びルール遵守の確認方法", t["5.rule"])
+        f.last_choice = None
+        f.text("その他の措置の内容", t["5.sonota"])
+        juubun("5")
+        f.grp = None
+        f.wide("特定個人情報の提供・移転（委託や情報提供ネットワークシステムを通じた提供を除く。）におけるその他のリスク及びそのリスクに対する措置", t["5.other"])
+
+    f.item(6, "情報提供ネットワークシステムとの接続",
+           switch=[("接続しない(入手)", III["sw_nyushu"]), ("接続しない(提供)", III["sw_teikyo6"])],
+           switch_label="情報提供ネットワークシステムとの接続")
+    if III.get("risk6_1", True):
+        f.risk(1, "目的外の入手が行われるリスク")
+        f.text("リスクに対する措置の内容", t["6.1.sochi"])
+        juubun("6.1")
+    if III.get("risk6_2", True):
+        f.risk(2, "不正な提供が行われるリスク")
+        f.text("リスクに対する措置の内容", t["6.2.sochi"])
+        juubun("6.2")
+    f.grp = None
+    f.wide("情報提供ネットワークシステムとの接続に伴うその他のリスク及びそのリスクに対する措置", t["6.other"])
+
+    f.item(7, "特定個人情報の保管・消去", circ_where=True)
+    f.risk(None, "特定個人情報の漏えい・滅失・毀損リスク")
+    f.choice("①事故発生時手順の策定・周知", "OPT-OKONAU3", c["7.jiko_tejun"])
+    f.block("②過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか",
+            f.C("②過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか", "OPT-JIKO",
+                c["7.jiko"], circ=2, key_label="重大事故が発生したか"),
+            f.T("その内容", t["7.jiko_naiyou"], circ=2, sub=True),
+            f.T("再発防止策の内容", t["7.saihatsu"], circ=2, sub=True))
+    f.last_choice = None
+    f.text("その他の措置の内容", t["7.sonota"])
+    juubun("7")
+    f.grp = None
+    f.wide("特定個人情報の保管・消去におけるその他のリスク及びそのリスクに対する措置", t["7.other"])
+
+    f.item(8, "監査")
+    f.checks("実施の有無", III["kansa"], "row3")
+    f.item(9, III["kyouiku_label"])
+    f.block(III["kyouiku_label"],
+            f.C(III["kyouiku_label"], "OPT-OKONAU3", c["9"]),
+            f.T("具体的な方法", t["9.houhou"], sub=True))
+    f.item(10, "その他のリスク対策")
+    f.value(t["10"])
+
+    f.section("IV", "Ⅳ　開示請求、問合せ", "Ⅳ")
+    f.item(1, "特定個人情報の開示・訂正・利用停止請求")
+    f.text("①請求先", IV["seikyuu"])
+    f.text("②請求方法", IV["houhou"])
+    f.text("③法令による特別の手続", IV["tokubetsu"])
+    f.text("④個人情報ファイル簿への不記載等", IV["fukisai"])
+    f.item(2, "特定個人情報ファイルの取扱いに関する問合せ")
+    f.text("①連絡先", IV["renraku"])
+    f.text("②対応方法", IV["taiou"])
+
+    f.section("V", "Ⅴ　評価実施手続", "Ⅴ")
+    f.item(1, "基礎項目評価")
+    f.text("①実施日", V["jisshi"])
+    f.choice("②しきい値判断結果", "OPT-SHIKII-3", V["shikii"])
+    f.item(2, "国民・住民等からの意見の聴取　【任意】")
+    f.text("①方法", V["iken_houhou"])
+    f.text("②実施日・期間", V["iken_kikan"])
+    f.text("③主な意見の内容", V["iken_naiyou"])
+    f.item(3, "第三者点検　【任意】")
+    f.text("①実施日", V["daisansha_bi"])
+    f.text("②方法", V["daisansha_houhou"])
+    f.text("③結果", V["daisansha_kekka"])
+    changes_table(f, doc, "（別添２）")
+    return f.rows
+
+
+def build(doc):
+    return build4(doc) if doc["form"] == 4 else build3(doc)
