@@ -313,12 +313,11 @@ fn labels_first(lines: &[Line], c: &mut Cover) {
             got.push((lab, None));
         }
     }
-    if c.special_notes.is_none() {
-        if let Some((_, Some(v))) = got.iter().find(|(l, _)| l.starts_with("特記事項")) {
+    if c.special_notes.is_none()
+        && let Some((_, Some(v))) = got.iter().find(|(l, _)| l.starts_with("特記事項")) {
             c.special_notes = Some(v.text.clone());
             c.lines.push(("special_notes", v.no));
         }
-    }
     // dates: only when every date label got a date is the order certain
     let date_labels: Vec<&(&str, Option<&Line>)> = got.iter().filter(|(l, _)| l.contains("承認日") || l.starts_with("公表日")).collect();
     let n_dates = values.iter().filter(|v| re_date().is_match(&v.key)).count();
