@@ -32,6 +32,15 @@ pub struct BoxHit {
     pub switch: bool,
 }
 
+/// How loose pieces are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BoxOpts {
+    /// flattened pages: no mark is trusted
+    pub strict: bool,
+    /// PDF: labels are centred on their grids, so the nearest label wins either way
+    pub centred_labels: bool,
+}
+
 pub struct BoxResult {
     pub boxes: Vec<BoxOut>,
     pub certainty: Certainty,
@@ -87,8 +96,9 @@ pub fn read_boxes(
     hits: &[BoxHit],
     choice_lines: &[usize],
     label_lines: &std::collections::HashSet<usize>,
-    strict: bool,
+    opts: BoxOpts,
 ) -> Vec<BoxResult> {
+    let BoxOpts { strict, centred_labels } = opts;
     let mut work: Vec<Vec<Work>> = hits.iter().map(|_| Vec::new()).collect();
     // inline pieces (after the label on its own line) and the switch's own open bracket
     let hit_end_lines: std::collections::HashSet<usize> = hits.iter().map(|h| h.end_line).collect();
@@ -140,7 +150,8 @@ pub fn read_boxes(
             let d = no - lines[h.line].pos as i64;
             // pieces below a label belong to it (the grid is printed after the label);
             // a label below the pieces only when none is above
-            let cost = if (0..=45).contains(&d) { d } else { d.abs() + 45 };
+            // PDF: a label is centred on its grid, so the nearest label wins either way
+            let cost = if centred_labels || (0..=45).contains(&d) { d.abs() } else { d.abs() + 45 };
             if d.abs() > 90 {
                 continue;
             }

@@ -18,10 +18,12 @@ impl Level {
 }
 
 /// Where something was read: 1-based input line and page (text input).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Loc {
     pub page: Option<u32>,
     pub line: usize,
+    /// PDF input: where on the page, `[x0, y0, x1, y1]` in user space.
+    pub bbox: Option<[f64; 4]>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

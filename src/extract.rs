@@ -8,7 +8,7 @@
 //!    the field's options (nearest first, each piece used once); checkbox groups from the
 //!    bracket pieces assigned to them (see `checks`).
 
-use crate::checks::{read_boxes, BoxHit, BoxOut};
+use crate::checks::{read_boxes, BoxHit, BoxOpts, BoxOut};
 use crate::diag::{Diag, Level, Loc};
 use crate::lines::Line;
 use crate::marks::{pieces, Piece};
@@ -71,6 +71,10 @@ struct Hit {
     group_n: Option<u32>,
     /// resolved owner: fixed group index for risk groups may change `field`
     inferred: bool,
+    /// text offset on `end_line` where the value ends (the next label on the same row)
+    tail_end: Option<usize>,
+    /// key offset of the label's start on its line
+    start_key: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -207,8 +211,23 @@ fn key_to_text_offset(text: &str, n: usize) -> usize {
     text.chars().count()
 }
 
-fn tail_text(l: &Line, off: usize) -> String {
-    l.text.chars().skip(off).collect::<String>().trim().to_string()
+fn tail_text(l: &Line, off: usize, end: Option<usize>) -> String {
+    let n = end.map(|e| e.saturating_sub(off)).unwrap_or(usize::MAX);
+    l.text.chars().skip(off).take(n).collect::<String>().trim().to_string()
+}
+
+/// The first `n` non-space characters of `s` (with the spaces between them).
+fn cut_nonspace(s: &str, n: usize) -> String {
+    let mut seen = 0;
+    for (i, c) in s.char_indices() {
+        if !c.is_whitespace() {
+            if seen == n {
+                return s[..i].trim_end().to_string();
+            }
+            seen += 1;
+        }
+    }
+    s.to_string()
 }
 
 fn tail_raw(l: &Line, off: usize) -> String {
@@ -360,7 +379,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                         match_label(lines, i, chars_before, k)
                     });
                     let (el, eo) = full.unwrap_or((i, l.text.chars().count()));
-                    hits.push(Hit { field: own, line: i, end_line: el, end_off: eo, group_n: None, inferred: false });
+                    hits.push(Hit { field: own, line: i, end_line: el, end_off: eo, group_n: None, inferred: false, tail_end: None, start_key: 0 });
                 }
                 i += 1;
                 continue;
@@ -381,6 +400,8 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                     end_off: key_to_text_offset(&l.text, kc),
                     group_n: h.1,
                     inferred: false,
+                    tail_end: None,
+                    start_key: 0,
                 });
             }
             // a heading of a later item moves the context forward (scrambled pages print
@@ -395,9 +416,21 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         // field labels, at the line's start (after its numbering), or after a circled
         // number further on (`1） … 2） … ①NISC政府機関統一基準群`)
         let mut starts: Vec<usize> = vec![0];
+        // PDF rows: every cell may start with a label
+        if l.raw.contains('\t') {
+            let mut acc = String::new();
+            for cell in l.raw.split('\t') {
+                let off = key(&acc).chars().count();
+                if off > 0 {
+                    starts.push(off);
+                }
+                acc.push_str(cell);
+            }
+        }
         for (ci, c) in l.key.chars().enumerate() {
             if ci > 0 && circled(c).is_some() {
-                // only after an option list or a bracket, never inside prose
+                // only after an option list or a bracket, never inside prose (PDF rows have
+                // their cell starts already)
                 let before: String = l.key.chars().take(ci).collect();
                 let listy = before.ends_with(']') || before.ends_with('[') || before.contains("<選択肢>")
                     || before.char_indices().any(|(bi, bc)| bc == ')' && before[..bi].chars().last().is_some_and(|d| d.is_ascii_digit()));
@@ -407,14 +440,20 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             }
         }
         let mut matched = false;
+        let multi = l.raw.contains('\t');
+        let mut consumed = 0usize;
+        let first_hit_here = hits.len();
         for &st in &starts {
-        if matched {
+        if matched && !multi {
             break;
+        }
+        if st < consumed {
+            continue;
         }
         let sub: String = l.key.chars().skip(st).collect();
         let (num, rest) = strip_numbering(&sub);
         let skip = st + sub.chars().count() - rest.chars().count();
-        if st > 0 && num.is_none() {
+        if st > 0 && num.is_none() && !l.raw.contains('\t') {
             continue;
         }
         for lk in &label_keys {
@@ -447,13 +486,22 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             if cands.len() == 1 && ctx_item.is_none_or(|c| fs.item > c) {
                 ctx_item = Some(fs.item);
             }
-            hits.push(Hit { field: f, line: i, end_line: el, end_off: eo, group_n: None, inferred: false });
+            hits.push(Hit { field: f, line: i, end_line: el, end_off: eo, group_n: None, inferred: false, tail_end: None, start_key: st });
             for j in i..=el {
                 label_lines.insert(j);
             }
             matched = true;
+            consumed = skip + lk.chars().count();
             break;
         }
+        }
+        // several labels on one PDF row: each value ends where the next label starts
+        let here: Vec<usize> = (first_hit_here..hits.len()).collect();
+        for w in here.windows(2) {
+            let next_start = hits[w[1]].start_key;
+            if hits[w[0]].end_line == i {
+                hits[w[0]].tail_end = Some(key_to_text_offset(&l.text, next_start));
+            }
         }
         i += 1;
     }
@@ -521,7 +569,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
     for &(fi, hi) in &choice_jobs {
         let h = &hits[hi];
         let list = tpls.list(t.fields[h.field].list.unwrap());
-        let tail = tail_text(&lines[h.end_line], h.end_off);
+        let tail = tail_text(&lines[h.end_line], h.end_off, h.tail_end);
         match inline_choice(&tail) {
             Inline::Value(v) => {
                 let k = key(&v);
@@ -631,7 +679,8 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         })
         .collect();
     let choice_lines: Vec<usize> = hits.iter().filter(|h| t.fields[h.field].ty == FieldType::Choice).map(|h| h.line).collect();
-    let results = read_boxes(tpls, lines, body.clone(), &box_hits, &choice_lines, &label_lines, strict);
+    let centred = lines.first().is_some_and(|l| l.bbox.is_some());
+    let results = read_boxes(tpls, lines, body.clone(), &box_hits, &choice_lines, &label_lines, BoxOpts { strict, centred_labels: centred });
     for (k, r) in results.into_iter().enumerate() {
         let fi = box_jobs[k].0;
         fields[fi].certainty = r.certainty;
@@ -648,7 +697,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
 }
 
 pub fn loc(l: &Line) -> Loc {
-    Loc { page: l.page, line: l.no }
+    Loc { page: l.page, line: l.no, bbox: l.bbox }
 }
 
 /// `システム1` / `委託事項2` / `提供先3` / `移転先1` / `リスク1:` / `リスク:` headings.
@@ -900,7 +949,11 @@ fn choice_tokens(tpls: &Templates, lines: &[Line], body: std::ops::Range<usize>)
 /// label, heading, bracket or option list.
 fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells: bool) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
-    let first = tail_raw(&lines[h.end_line], h.end_off);
+    let mut first = tail_raw(&lines[h.end_line], h.end_off);
+    if let Some(e) = h.tail_end {
+        let n = lines[h.end_line].text.chars().skip(h.end_off).take(e.saturating_sub(h.end_off)).filter(|c| !c.is_whitespace()).count();
+        first = cut_nonspace(&first, n);
+    }
     let first = first.trim_start_matches('※').trim().to_string();
     let mut cont = true;
     if !first.is_empty() {

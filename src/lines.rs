@@ -12,6 +12,7 @@ use crate::normalize::{fold, key};
 pub enum Format {
     Text,
     Markdown,
+    Pdf,
 }
 
 impl Format {
@@ -19,6 +20,7 @@ impl Format {
         match self {
             Format::Text => "text",
             Format::Markdown => "markdown",
+            Format::Pdf => "pdf",
         }
     }
 }
@@ -37,13 +39,15 @@ pub struct Line {
     pub text: String,
     /// `text` without any white space: the matching key.
     pub key: String,
+    /// PDF input: the row's box in user space `[x0, y0, x1, y1]`.
+    pub bbox: Option<[f64; 4]>,
 }
 
 impl Line {
     pub fn new(no: usize, page: Option<u32>, raw: String) -> Line {
         let text = fold(&raw);
         let key = key(&raw);
-        Line { no, pos: no, page, raw, text, key }
+        Line { no, pos: no, page, raw, text, key, bbox: None }
     }
 }
 
@@ -70,7 +74,7 @@ pub fn detect_format(text: &str) -> Format {
 }
 
 /// Page footers and running furniture: `-9-`, `- 9 -`, `1 / 72`, `1/69`.
-fn page_number(line: &str) -> Option<u32> {
+pub fn page_number(line: &str) -> Option<u32> {
     let f: String = fold(line).chars().filter(|c| !c.is_whitespace()).collect();
     if let Some(inner) = f.strip_prefix('-').and_then(|s| s.strip_suffix('-')) {
         return inner.parse().ok();
@@ -139,7 +143,7 @@ pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
                     lines.push(Line::new(no, page, owned));
                 }
             }
-            Format::Markdown => {
+            Format::Markdown | Format::Pdf => {
                 for cell in html_cells(raw) {
                     if !cell.trim().is_empty() {
                         lines.push(Line::new(no, page, cell));

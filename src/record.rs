@@ -120,7 +120,11 @@ impl Record {
 }
 
 fn loc_out(l: Loc) -> Location {
-    Location { page: l.page, line: Some(l.line), bbox: None }
+    match l.bbox {
+        // PDF: where on the page; rows have no input line
+        Some(b) => Location { page: l.page, line: None, bbox: Some(b.map(|v| (v * 100.0).round() / 100.0)) },
+        None => Location { page: l.page, line: Some(l.line), bbox: None },
+    }
 }
 
 fn diag_out(d: &Diag) -> DiagOut {
@@ -236,15 +240,37 @@ pub fn error_record(name: &str, sha: &str, format: &str, code: &str, message: &s
 fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let tpls = templates();
     let mut diags: Vec<Diag> = Vec::new();
-    if bytes.starts_with(b"%PDF") {
-        let mut r = error_record(name, sha, "pdf", "pdf_unsupported", "PDF input is not read yet by this version; convert it with pdftotext first");
-        r.source.encoding = None;
-        return r;
-    }
-    let dec = decode(bytes);
-    diags.extend(dec.diags);
-    let (pages, ldiags) = to_lines(&dec.value.text);
-    diags.extend(ldiags);
+    let is_pdf = bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-");
+    let (pages, encoding) = if is_pdf {
+        match crate::pdf::read(bytes) {
+            Ok((pdf_pages, pdiags)) => {
+                diags.extend(pdiags);
+                for p in &pdf_pages {
+                    if p.unmapped > 0 && p.unmapped * 2 >= p.unmapped + p.glyphs.len() {
+                        diags.push(Diag::new(
+                            Level::Warning,
+                            "no_text_layer",
+                            format!("page {}: {} of {} glyphs have no Unicode mapping (no ToUnicode); the page's text is not read", p.number, p.unmapped, p.unmapped + p.glyphs.len()),
+                        ));
+                    }
+                }
+                let lines = crate::layout::pages_to_lines(&pdf_pages);
+                (crate::lines::Pages { format: crate::lines::Format::Pdf, lines, pages: Some(pdf_pages.len() as u32), flavour: Default::default() }, None)
+            }
+            Err(crate::pdf::PdfError::Encrypted) => {
+                return error_record(name, sha, "pdf", "encrypted", "the PDF is encrypted and cannot be opened without its password");
+            }
+            Err(crate::pdf::PdfError::Unreadable(e)) => {
+                return error_record(name, sha, "pdf", "pdf_unreadable", &format!("the PDF's structure cannot be read: {e}"));
+            }
+        }
+    } else {
+        let dec = decode(bytes);
+        diags.extend(dec.diags);
+        let (pages, ldiags) = to_lines(&dec.value.text);
+        diags.extend(ldiags);
+        (pages, Some(dec.value.encoding.to_string()))
+    };
     let lines = &pages.lines;
     let fl = &pages.flavour;
     if fl.spaced {
@@ -268,14 +294,14 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
             file: name.into(),
             sha256: sha.into(),
             format: pages.format.as_str().into(),
-            encoding: Some(dec.value.encoding.into()),
+            encoding,
             pages: pages.pages,
             flavour: Some({
                 let n = pages.flavour.names();
                 if !n.is_empty() {
                     n.join("+")
-                } else if pages.format == crate::lines::Format::Markdown {
-                    "markdown".into()
+                } else if pages.format != crate::lines::Format::Text {
+                    pages.format.as_str().into()
                 } else {
                     "plain".into()
                 }
@@ -298,7 +324,19 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         .filter_map(|t| find_sections(t, lines).first().map(|&(_, i)| i))
         .min()
         .unwrap_or(lines.len().min(80));
-    let cover = read_cover(&lines[..any_first], lines);
+    // PDF rows hold several cells (tab-separated): the cover is read cell by cell
+    let cover_cells: Vec<Line> = lines[..any_first]
+        .iter()
+        .flat_map(|l| {
+            l.raw.split('\t').map(move |c| {
+                let mut x = Line::new(l.no, l.page, c.to_string());
+                x.pos = l.pos;
+                x.bbox = l.bbox;
+                x
+            })
+        })
+        .collect();
+    let cover = read_cover(&cover_cells, lines);
     let Some(t) = choose_template(tpls, &cover, lines, &mut diags) else {
         if fl.glyphs_lost {
             diags.push(Diag::new(Level::Error, "glyphs_lost", "ideographs are missing from this text (a font without ToUnicode): nothing of the form could be read"));
@@ -320,7 +358,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let body_end = changes_at.unwrap_or(lines.len());
     // a document whose body begins mid-section (a fragment) starts at line 0
     let body_start = if sections.first().is_some_and(|&(s, _)| s > 0) && cover.kind.is_none() { 0 } else { body_start };
-    let ex = extract::extract(tpls, t, lines, body_start..body_end, pages.format == crate::lines::Format::Markdown, fl.flattened);
+    let ex = extract::extract(tpls, t, lines, body_start..body_end, pages.format != crate::lines::Format::Text, fl.flattened);
     diags.extend(ex.diags);
     if cover.kind.is_none() && cover.form.is_none() {
         diags.push(Diag::new(Level::Info, "no_cover", "no cover page was found; document fields are null"));

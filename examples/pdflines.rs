@@ -1,0 +1,16 @@
+//! Print the "pages of lines" the PDF layer makes of a PDF (a debugging aid).
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: pdflines FILE.pdf");
+    let bytes = std::fs::read(&path).expect("readable file");
+    match pia_extract::pdf::read(&bytes) {
+        Ok((pages, diags)) => {
+            for d in diags {
+                eprintln!("{}: {}", d.code, d.message);
+            }
+            for l in pia_extract::layout::pages_to_lines(&pages) {
+                println!("p{} {:>4} | {}", l.page.unwrap_or(0), l.no, l.raw.replace('\n', "⏎"));
+            }
+        }
+        Err(e) => eprintln!("error: {e:?}"),
+    }
+}
