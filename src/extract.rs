@@ -75,6 +75,8 @@ struct Hit {
     tail_end: Option<usize>,
     /// key offset of the label's start on its line
     start_key: usize,
+    /// which of the field's printed label variants was read (従業者/従業員)
+    variant: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -379,7 +381,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                         match_label(lines, i, chars_before, k)
                     });
                     let (el, eo) = full.unwrap_or((i, l.text.chars().count()));
-                    hits.push(Hit { field: own, line: i, end_line: el, end_off: eo, group_n: None, inferred: false, tail_end: None, start_key: 0 });
+                    hits.push(Hit { field: own, line: i, end_line: el, end_off: eo, group_n: None, inferred: false, tail_end: None, start_key: 0, variant: 0 });
                 }
                 i += 1;
                 continue;
@@ -402,6 +404,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                     inferred: false,
                     tail_end: None,
                     start_key: 0,
+                    variant: 0,
                 });
             }
             // a heading of a later item moves the context forward (scrambled pages print
@@ -417,15 +420,18 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         // number further on (`1） … 2） … ①NISC政府機関統一基準群`)
         let mut starts: Vec<usize> = vec![0];
         // PDF rows: every cell may start with a label
+        let mut cell_ends: Vec<usize> = Vec::new();
         if l.raw.contains('\t') {
             let mut acc = String::new();
             for cell in l.raw.split('\t') {
                 let off = key(&acc).chars().count();
                 if off > 0 {
                     starts.push(off);
+                    cell_ends.push(off);
                 }
                 acc.push_str(cell);
             }
+            cell_ends.push(l.key.chars().count());
         }
         for (ci, c) in l.key.chars().enumerate() {
             if ci > 0 && circled(c).is_some() {
@@ -461,6 +467,15 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                 continue;
             }
             let Some((el, eo)) = match_label(lines, i, skip, lk) else { continue };
+            // a later cell of a PDF row is a label only if the label fills the cell
+            if st > 0 && num.is_none() && multi {
+                let after = skip + lk.chars().count();
+                let cell_end = cell_ends.iter().copied().find(|&e| e >= after).unwrap_or(usize::MAX);
+                let between: String = l.key.chars().skip(after).take(cell_end.saturating_sub(after)).collect();
+                if !(between.is_empty() || between == "※") {
+                    continue;
+                }
+            }
             let cands = &by_label[lk];
             // choose by context: same section, same item, same number
             let best = cands.iter().copied().max_by_key(|&f| {
@@ -486,7 +501,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             if cands.len() == 1 && ctx_item.is_none_or(|c| fs.item > c) {
                 ctx_item = Some(fs.item);
             }
-            hits.push(Hit { field: f, line: i, end_line: el, end_off: eo, group_n: None, inferred: false, tail_end: None, start_key: st });
+            hits.push(Hit { field: f, line: i, end_line: el, end_off: eo, group_n: None, inferred: false, tail_end: None, start_key: st, variant: t.fields[f].keys.iter().position(|k| k == *lk).unwrap_or(0) });
             for j in i..=el {
                 label_lines.insert(j);
             }
@@ -538,7 +553,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             );
             continue;
         }
-        let label = fs.labels[0].clone();
+        let label = fs.labels.get(h.variant).unwrap_or(&fs.labels[0]).clone();
         let mut out = FieldOut {
             path,
             label,
@@ -955,6 +970,7 @@ fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells:
         first = cut_nonspace(&first, n);
     }
     let first = first.trim_start_matches('※').trim().to_string();
+    let first_empty = first.is_empty();
     let mut cont = true;
     if !first.is_empty() {
         if first.starts_with('[') || first.starts_with(']') {
@@ -965,6 +981,16 @@ fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells:
         cont = false;
         if cells {
             return Some(join_wrapped(&parts).replace('\u{2029}', "\n")).filter(|v| !v.trim().is_empty());
+        }
+    }
+    // PDF: a label centred in a tall merged cell stands below the top of its value, which
+    // is then the row above, in the value column (right of the label)
+    if first_empty && h.end_line == h.line && h.line > 0 {
+        let (l, p) = (&lines[h.line], &lines[h.line - 1]);
+        if let (Some(lb), Some(pb)) = (l.bbox, p.bbox) {
+            if l.open_above && p.page == l.page && pb[0] > lb[0] + 20.0 && !stops.contains(&(h.line - 1)) && !is_structural(p) && !p.raw.contains('\t') {
+                return Some(p.raw.replace('\u{2029}', "\n")).filter(|v| !v.trim().is_empty());
+            }
         }
     }
     if cont || lines.get(h.end_line + 1).is_some_and(|n| n.pos == lines[h.end_line].pos + 1 && !stops.contains(&(h.end_line + 1))) {

@@ -217,6 +217,11 @@ pub fn pages_to_lines(pages: &[Page]) -> Vec<Line> {
             let y1 = r.iter().map(|c| c.top).fold(f64::MIN, f64::max);
             let mut l = Line::new(row_no, Some(p.number), joined);
             l.bbox = Some([x0, y0, x1, y1]);
+            if let Some(prev) = out.last().filter(|pl: &&Line| pl.page == Some(p.number)) {
+                let pb = prev.bbox.expect("PDF rows have a box");
+                let x = r[0].x0 + 2.0;
+                l.open_above = !p.rules.iter().any(|ru| ru.horizontal() && ru.x0 <= x && ru.x1 >= x && ru.y0 < pb[1] + 0.5 && ru.y0 > y1 - 0.5);
+            }
             out.push(l);
         }
     }

@@ -41,13 +41,16 @@ pub struct Line {
     pub key: String,
     /// PDF input: the row's box in user space `[x0, y0, x1, y1]`.
     pub bbox: Option<[f64; 4]>,
+    /// PDF input: no ruling line separates this row's first cell from the row above (the
+    /// two share a merged cell on the left).
+    pub open_above: bool,
 }
 
 impl Line {
     pub fn new(no: usize, page: Option<u32>, raw: String) -> Line {
         let text = fold(&raw);
         let key = key(&raw);
-        Line { no, pos: no, page, raw, text, key, bbox: None }
+        Line { no, pos: no, page, raw, text, key, bbox: None, open_above: false }
     }
 }
 
@@ -155,9 +158,37 @@ pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
             l.pos = no - furniture;
         }
     }
+    if format == Format::Text {
+        lines = join_split_headings(lines);
+    }
     // a page counter set by footers points one past the last footer
     let pages = max_page;
     (Pages { format, lines, pages, flavour }, diags)
+}
+
+/// A section numeral printed in a cell of its own (`Ⅰ` / `基本情報`, `（別添２）` / `変更箇所`)
+/// comes out of pdftotext on two lines: join it with the title below.
+fn join_split_headings(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut it = lines.into_iter().peekable();
+    while let Some(l) = it.next() {
+        let k = l.key.as_str();
+        let lone = matches!(k, "Ⅰ" | "Ⅱ" | "Ⅲ" | "Ⅳ" | "Ⅴ" | "Ⅵ") || (k.starts_with("(別添") && k.ends_with(')') && k.chars().count() <= 6);
+        if lone {
+            if let Some(n) = it.peek() {
+                let short_title = n.key.chars().count() <= 40 && n.no <= l.no + 3 && !n.key.starts_with('[') && n.key.chars().next().is_some_and(crate::normalize::is_cjk);
+                if short_title {
+                    let n = it.next().expect("peeked");
+                    let mut j = Line::new(l.no, l.page, format!("{}　{}", l.raw.trim(), n.raw.trim()));
+                    j.pos = l.pos;
+                    out.push(j);
+                    continue;
+                }
+            }
+        }
+        out.push(l);
+    }
+    out
 }
 
 /// Running headers: a short line repeated on at least three pages, each time next to a
