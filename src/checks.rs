@@ -113,67 +113,114 @@ pub fn read_boxes(
                 work[k].push(Work::Piece(h.line, Piece::Open { mark }));
             }
     }
-    // loose pieces: give each line to the nearest group that can own it
-    for i in body {
+    // loose pieces: every line with brackets, marks or box labels
+    struct Cand {
+        i: usize,
+        lone: usize,
+        ps: Vec<Piece>,
+        /// lists that can own all of the line's labels; None: the line has no label
+        compatible: Option<Vec<bool>>,
+    }
+    let mut cands: Vec<Cand> = Vec::new();
+    for i in body.clone() {
         if hit_end_lines.contains(&i) || label_lines.contains(&i) {
             continue;
         }
         let l = &lines[i];
         let lone = lone_marks(&l.text);
         let ps = if lone > 0 { vec![] } else { pieces(&l.text) };
-        let labels: Vec<&str> = ps
+        let label_keys: Vec<String> = ps
             .iter()
             .filter_map(|p| match p {
-                Piece::Box { label, .. } | Piece::Close { label } => Some(label.as_str()),
+                Piece::Box { label, .. } | Piece::Close { label } => Some(key(label)),
                 _ => None,
             })
             .filter(|s| !s.is_empty())
             .collect();
         let bracket_only = !ps.is_empty()
             && ps.iter().all(|p| matches!(p, Piece::Open { .. }) || matches!(p, Piece::Close { label } if label.is_empty()));
-        if lone == 0 && labels.is_empty() && !bracket_only {
+        if lone == 0 && label_keys.is_empty() && !bracket_only {
             continue;
         }
-        let no = l.pos as i64;
-        let mut best: Option<(i64, usize)> = None;
-        // which lists can own these labels (computed once per line)
-        let label_keys: Vec<String> = labels.iter().map(|s| key(s)).collect();
-        let compatible: Vec<bool> = tpls
-            .lists
-            .iter()
-            .map(|list| label_keys.iter().all(|k| !k.is_empty() && list.find_prefix(k).is_some()))
-            .collect();
-        for (k, h) in hits.iter().enumerate() {
-            if !labels.is_empty() && !compatible[h.list] {
-                continue;
+        let compatible = (!label_keys.is_empty())
+            .then(|| tpls.lists.iter().map(|list| label_keys.iter().all(|k| list.find_prefix(k).is_some())).collect());
+        cands.push(Cand { i, lone, ps, compatible });
+    }
+    let cost_of = |pos: i64, h: &BoxHit| -> Option<i64> {
+        let d = pos - lines[h.line].pos as i64;
+        if d.abs() > 90 {
+            return None;
+        }
+        // pieces below a label belong to it (the grid is printed after the label); a label
+        // below the pieces only when none is above (a piece within three lines above a
+        // label is its own row split off). PDF: a label is centred on its grid, so the
+        // nearest label wins either way.
+        Some(if centred_labels || (-3..=45).contains(&d) { d.abs() } else { d.abs() + 45 })
+    };
+    // runs of piece lines with no label between them: one grid, when one list owns them all
+    let mut c0 = 0;
+    while c0 < cands.len() {
+        let mut c1 = c0 + 1;
+        while c1 < cands.len() {
+            let (a, b) = (cands[c1 - 1].i, cands[c1].i);
+            let gap_ok = lines[b].pos <= lines[a].pos + 4 && !(a + 1..b).any(|j| label_lines.contains(&j));
+            if !gap_ok {
+                break;
             }
-            let d = no - lines[h.line].pos as i64;
-            // pieces below a label belong to it (the grid is printed after the label);
-            // a label below the pieces only when none is above
-            // PDF: a label is centred on its grid, so the nearest label wins either way
-            let cost = if centred_labels || (0..=45).contains(&d) { d.abs() } else { d.abs() + 45 };
-            if d.abs() > 90 {
-                continue;
+            c1 += 1;
+        }
+        let run = &cands[c0..c1];
+        let labeled: Vec<&Vec<bool>> = run.iter().filter_map(|c| c.compatible.as_ref()).collect();
+        let common: Option<Vec<bool>> = (labeled.len() >= 2).then(|| (0..tpls.lists.len()).map(|li| labeled.iter().all(|v| v[li])).collect());
+        let grid_owner = common.as_ref().filter(|v| v.iter().any(|&x| x)).and_then(|common| {
+            let mut best: Option<(i64, usize)> = None;
+            for (k, h) in hits.iter().enumerate() {
+                if !common[h.list] {
+                    continue;
+                }
+                let cost = run.iter().filter_map(|c| cost_of(lines[c.i].pos as i64, h)).min();
+                if let Some(cost) = cost
+                    && best.is_none_or(|b| cost < b.0) {
+                        best = Some((cost, k));
+                    }
             }
-            if best.is_none_or(|b| cost < b.0) {
-                best = Some((cost, k));
+            best.map(|b| b.1)
+        });
+        for c in run {
+            let k = match grid_owner {
+                Some(k) => k,
+                None => {
+                    let no = lines[c.i].pos as i64;
+                    let mut best: Option<(i64, usize)> = None;
+                    for (k, h) in hits.iter().enumerate() {
+                        if c.compatible.as_ref().is_some_and(|v| !v[h.list]) {
+                            continue;
+                        }
+                        if let Some(cost) = cost_of(no, h)
+                            && best.is_none_or(|b| cost < b.0) {
+                                best = Some((cost, k));
+                            }
+                    }
+                    let Some((cost, k)) = best else { continue };
+                    if c.compatible.is_none() {
+                        // a bare bracket or mark: only when no choice label is nearer
+                        let nearer_choice = choice_lines.iter().any(|&ch| (lines[ch].pos as i64 - no).abs() < cost);
+                        if nearer_choice || cost > 40 {
+                            continue;
+                        }
+                    }
+                    k
+                }
+            };
+            if c.lone > 0 {
+                work[k].push(Work::Lone(c.lone));
+            } else {
+                for p in c.ps.iter().cloned() {
+                    work[k].push(Work::Piece(c.i, p));
+                }
             }
         }
-        let Some((cost, k)) = best else { continue };
-        if labels.is_empty() {
-            // a bare bracket or mark: only when no choice label is nearer
-            let nearer_choice = choice_lines.iter().any(|&c| (lines[c].pos as i64 - no).abs() < cost);
-            if nearer_choice || cost > 40 {
-                continue;
-            }
-        }
-        if lone > 0 {
-            work[k].push(Work::Lone(lone));
-        } else {
-            for p in ps {
-                work[k].push(Work::Piece(i, p));
-            }
-        }
+        c0 = c1;
     }
     let doc_has_marks = lines.iter().any(|l| l.text.contains('○'));
     hits.iter().zip(work).map(|(h, w)| settle(tpls.list(h.list), w, doc_has_marks, strict)).collect()

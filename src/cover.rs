@@ -88,7 +88,18 @@ const LABELS: [&str; 8] = [
 ];
 
 fn is_label(key: &str) -> bool {
-    LABELS.iter().any(|l| key.starts_with(l)) || key.contains("承認日【行政機関等のみ】") || key.starts_with("特定個人情報保護評価書(")
+    LABELS.iter().any(|l| key.starts_with(l))
+        || key.contains("承認日【行政機関等のみ】")
+        || key.starts_with("特定個人情報保護評価書(")
+        // the 承認日 label cut into its cells: 個人情報保護委員会 / 承認日 / 【行政機関等のみ】
+        || matches!(key, "個人情報保護委員会" | "特定個人情報保護委員会" | "承認日")
+        || key.starts_with("【行政機関等")
+}
+
+/// Local governments are not 行政機関等: their covers have no 承認日.
+fn local_government(org: &str) -> bool {
+    let k: String = org.chars().filter(|c| !c.is_whitespace()).collect();
+    ["市長", "町長", "村長", "区長", "知事", "広域連合長", "市", "町", "村", "教育委員会"].iter().any(|s| k.ends_with(s))
 }
 
 /// Read the cover from the lines before the body starts.
@@ -119,7 +130,9 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
             // not a number and directly above
             if i > 0 {
                 let p = &lines[i - 1];
-                if p.no + 1 >= l.no && !is_label(&p.key) && !p.key.chars().all(|c| c.is_ascii_digit()) && p.key.chars().count() < 40 {
+                // a title cell wrapped before its kind name may stand a blank line above
+                let reach = if KINDS.iter().any(|k| l.key == *k || l.key == format!("{k}(案)")) { 3 } else { 1 };
+                if p.no + reach >= l.no && !is_label(&p.key) && re_date().find(&p.key).is_none() && !p.key.chars().all(|c| c.is_ascii_digit()) && p.key.chars().count() < 40 {
                     parts.insert(0, p.text.clone());
                 }
             }
@@ -138,37 +151,6 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
             c.lines.push(("number", l.no));
             break;
         }
-    }
-    // 公表日: the covers of 様式4 also print a 承認日; dates follow their labels in order
-    let dates: Vec<(usize, String)> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| form_tag(&l.key).is_none() && !is_label(&l.key))
-        .filter_map(|(i, l)| re_date().find(&l.key).map(|_| (i, date_as_printed(&l.text))))
-        .collect();
-    let pub_label = lines.iter().position(|l| l.key.starts_with("公表日"));
-    let appr_label = lines.iter().position(|l| l.key.contains("承認日"));
-    let chosen: Option<usize> = match (pub_label, appr_label) {
-        (_, None) => dates.first().map(|d| d.0),
-        (Some(p), Some(a)) => {
-            if dates.len() >= 2 {
-                // as many dates as labels: the order of the labels is the order of the dates
-                Some(if p < a { dates[0].0 } else { dates[1].0 })
-            } else if let Some(&(d, _)) = dates.first() {
-                // one date: it is the 公表日 only if it stands right after that label
-                let after = |lab: usize| d > lab && lines[lab + 1..d].iter().all(|l| l.key.is_empty());
-                if after(p) && !after(a) { Some(d) } else { None }
-            } else {
-                None
-            }
-        }
-        (None, Some(_)) => None,
-    };
-    if let Some(i) = chosen {
-        let raw = dates.iter().find(|d| d.0 == i).map(|d| d.1.clone()).unwrap_or_default();
-        c.published = era_to_iso(&raw);
-        c.published_raw = Some(raw);
-        c.lines.push(("published", lines[i].no));
     }
     // organization: the first plausible value after the label, else a lone org-shaped line
     let org_ok = |l: &Line| {
@@ -200,6 +182,39 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
             c.organization = Some(cands[0].text.clone());
             c.lines.push(("organization", cands[0].no));
         }
+    }
+    // 公表日: the covers of 様式4 also print a 承認日; dates follow their labels in order
+    let dates: Vec<(usize, String)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| form_tag(&l.key).is_none() && !is_label(&l.key))
+        .filter_map(|(i, l)| re_date().find(&l.key).map(|_| (i, date_as_printed(&l.text))))
+        .collect();
+    let pub_label = lines.iter().position(|l| l.key.starts_with("公表日"));
+    let appr_label = lines.iter().position(|l| l.key.contains("承認日"));
+    let chosen: Option<usize> = match (pub_label, appr_label) {
+        (_, None) => dates.first().map(|d| d.0),
+        (Some(p), Some(a)) => {
+            if dates.len() >= 2 {
+                // as many dates as labels: the order of the labels is the order of the dates
+                Some(if p < a { dates[0].0 } else { dates[1].0 })
+            } else if let Some(&(d, _)) = dates.first() {
+                // one date: it is the 公表日 if it stands right after that label, or if the
+                // issuer is a local government (承認日 is for 行政機関等 only)
+                let after = |lab: usize| d > lab && lines[lab + 1..d].iter().all(|l| l.key.is_empty());
+                let local = c.organization.as_deref().is_some_and(local_government);
+                if (after(p) && !after(a)) || local { Some(d) } else { None }
+            } else {
+                None
+            }
+        }
+        (None, Some(_)) => None,
+    };
+    if let Some(i) = chosen {
+        let raw = dates.iter().find(|d| d.0 == i).map(|d| d.1.clone()).unwrap_or_default();
+        c.published = era_to_iso(&raw);
+        c.published_raw = Some(raw);
+        c.lines.push(("published", lines[i].no));
     }
     // declaration: the block of prose that contains 宣言
     if let Some(end) = lines.iter().position(|l| !is_label(&l.key) && (l.key.contains("宣言する") || l.key.contains("宣言す"))) {
@@ -323,6 +338,13 @@ fn labels_first(lines: &[Line], c: &mut Cover) {
     let n_dates = values.iter().filter(|v| re_date().is_match(&v.key)).count();
     if date_labels.len() == n_dates {
         if let Some((_, Some(v))) = date_labels.iter().find(|(l, _)| l.starts_with("公表日")) {
+            let raw = date_as_printed(&v.text);
+            c.published = era_to_iso(&raw);
+            c.published_raw = Some(raw);
+        }
+    } else if date_labels.len() > n_dates && c.organization.as_deref().is_some_and(local_government) && n_dates == 1 {
+        // a local government has no 承認日: the one date is the 公表日
+        if let Some(v) = values.iter().find(|v| re_date().is_match(&v.key)) {
             let raw = date_as_printed(&v.text);
             c.published = era_to_iso(&raw);
             c.published_raw = Some(raw);

@@ -337,7 +337,8 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         }
     }
     let mut label_keys: Vec<&str> = by_label.keys().copied().collect();
-    label_keys.sort_by_key(|k| std::cmp::Reverse(k.chars().count()));
+    // longest first; ties in a fixed order (a HashMap's order differs between runs)
+    label_keys.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
 
     let mut hits: Vec<Hit> = Vec::new();
     let mut headings: Vec<Heading> = Vec::new();
@@ -673,6 +674,35 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         used_tokens.insert((*tl, *tp));
         done.insert(pi);
     }
+    // placed by proximity alone, two nearby fields of one list with different values may
+    // have swapped them: that cannot be told, so neither is given
+    let placed: Vec<usize> = (0..pending.len()).filter(|pi| done.contains(pi)).collect();
+    let mut ambiguous: HashSet<usize> = HashSet::new();
+    for (a, &pa) in placed.iter().enumerate() {
+        for &pb in &placed[a + 1..] {
+            let (fa, ha) = pending[pa];
+            let (fb, hb) = pending[pb];
+            let same_list = t.fields[hits[ha].field].list == t.fields[hits[hb].field].list;
+            let near = lines[hits[ha].line].pos.abs_diff(lines[hits[hb].line].pos) <= 40;
+            // (tables read cell by cell, markdown and PDF, keep their order: not there)
+            if !cells && same_list && near && fields[fa].value != fields[fb].value {
+                ambiguous.insert(pa);
+                ambiguous.insert(pb);
+            }
+        }
+    }
+    let mut ambiguous: Vec<usize> = ambiguous.into_iter().collect();
+    ambiguous.sort();
+    for &pi in &ambiguous {
+        let fi = pending[pi].0;
+        fields[fi].value = None;
+        fields[fi].certainty = Certainty::Unknown;
+        diags.push(
+            Diag::new(Level::Warning, "ambiguous_choice", "values of nearby fields with the same options were split from their labels and may be swapped")
+                .field(&fields[fi].id())
+                .at(fields[fi].at),
+        );
+    }
     for (pi, &(fi, _)) in pending.iter().enumerate() {
         if !done.contains(&pi) {
             fields[fi].certainty = Certainty::Unknown;
@@ -737,6 +767,10 @@ fn group_heading(t: &Template, l: &Line, sec: Option<usize>, ctx_item: Option<us
             let rest2 = &rest[digits.len()..];
             let Some(title) = rest2.strip_prefix(':') else { continue };
             let name_ok = if digits.is_empty() { g.name == "リスク" } else { g.name == format!("リスク{digits}") };
+            // the title cut off into another cell: the number names the group of the current item
+            if title.is_empty() && name_ok && Some(g.item) == ctx_item {
+                return Some((gi, None));
+            }
             let pre: String = g.title_key.chars().take(g.title_key.chars().count().min(8)).collect();
             if name_ok && title.starts_with(&pre) {
                 // prefer the group of the current item when the same title occurs in two items
@@ -987,11 +1021,10 @@ fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells:
     // is then the row above, in the value column (right of the label)
     if first_empty && h.end_line == h.line && h.line > 0 {
         let (l, p) = (&lines[h.line], &lines[h.line - 1]);
-        if let (Some(lb), Some(pb)) = (l.bbox, p.bbox) {
-            if l.open_above && p.page == l.page && pb[0] > lb[0] + 20.0 && !stops.contains(&(h.line - 1)) && !is_structural(p) && !p.raw.contains('\t') {
+        if let (Some(lb), Some(pb)) = (l.bbox, p.bbox)
+            && l.open_above && p.page == l.page && pb[0] > lb[0] + 20.0 && !stops.contains(&(h.line - 1)) && !is_structural(p) && !p.raw.contains('\t') {
                 return Some(p.raw.replace('\u{2029}', "\n")).filter(|v| !v.trim().is_empty());
             }
-        }
     }
     if cont || lines.get(h.end_line + 1).is_some_and(|n| n.pos == lines[h.end_line].pos + 1 && !stops.contains(&(h.end_line + 1))) {
         let mut prev_no = lines[h.end_line].pos;

@@ -102,11 +102,12 @@ pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
         max_page = Some(1);
     }
     let running = running_headers(text);
+    let repeats = repeated_after_page_break(text);
     let mut furniture = 0usize;
     for (i, raw) in text.split('\n').enumerate() {
         let no = i + 1;
         let mut raw = raw;
-        if running.contains(raw.trim()) {
+        if running.contains(raw.trim()) || repeats.contains(&i) {
             furniture += 1;
             continue;
         }
@@ -173,9 +174,13 @@ fn join_split_headings(lines: Vec<Line>) -> Vec<Line> {
     let mut it = lines.into_iter().peekable();
     while let Some(l) = it.next() {
         let k = l.key.as_str();
-        let lone = matches!(k, "Ⅰ" | "Ⅱ" | "Ⅲ" | "Ⅳ" | "Ⅴ" | "Ⅵ") || (k.starts_with("(別添") && k.ends_with(')') && k.chars().count() <= 6);
-        if lone {
-            if let Some(n) = it.peek() {
+        let risk_head = k.strip_prefix("リスク").is_some_and(|r| {
+            let r = r.trim_end_matches(':');
+            r.len() < k.len() && r.chars().all(|c| c.is_ascii_digit()) && k.ends_with(':')
+        });
+        let lone = matches!(k, "Ⅰ" | "Ⅱ" | "Ⅲ" | "Ⅳ" | "Ⅴ" | "Ⅵ") || (k.starts_with("(別添") && k.ends_with(')') && k.chars().count() <= 6) || risk_head;
+        if lone
+            && let Some(n) = it.peek() {
                 let short_title = n.key.chars().count() <= 40 && n.no <= l.no + 3 && !n.key.starts_with('[') && n.key.chars().next().is_some_and(crate::normalize::is_cjk);
                 if short_title {
                     let n = it.next().expect("peeked");
@@ -185,8 +190,26 @@ fn join_split_headings(lines: Vec<Line>) -> Vec<Line> {
                     continue;
                 }
             }
-        }
         out.push(l);
+    }
+    out
+}
+
+/// A cell cut by a page break is printed again at the top of the next page: the first lines
+/// after a page footer that repeat a line printed just before it (indices of the repeats).
+fn repeated_after_page_break(text: &str) -> std::collections::HashSet<usize> {
+    let lines: Vec<&str> = text.split('\n').map(|l| l.trim()).collect();
+    let mut out = std::collections::HashSet::new();
+    for (i, l) in lines.iter().enumerate() {
+        if page_number(l).is_none() {
+            continue;
+        }
+        let before: Vec<&str> = lines[..i].iter().rev().filter(|x| !x.is_empty()).take(12).copied().collect();
+        for (j, x) in lines.iter().enumerate().skip(i + 1).filter(|(_, x)| !x.is_empty()).take(4) {
+            if x.chars().count() >= 4 && page_number(x).is_none() && before.contains(x) {
+                out.insert(j);
+            }
+        }
     }
     out
 }

@@ -340,6 +340,8 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let Some(t) = choose_template(tpls, &cover, lines, &mut diags) else {
         if fl.glyphs_lost {
             diags.push(Diag::new(Level::Error, "glyphs_lost", "ideographs are missing from this text (a font without ToUnicode): nothing of the form could be read"));
+        } else if diags.iter().any(|d| d.code == "no_text_layer") {
+            diags.push(Diag::new(Level::Error, "no_text_layer", "the PDF has no usable text layer (fonts without ToUnicode); nothing of the form could be read"));
         } else {
             diags.push(Diag::new(
                 Level::Error,

@@ -42,11 +42,24 @@ impl OptionList {
     pub fn find_exact(&self, k: &str) -> Option<usize> {
         self.options.iter().position(|o| o.key == k)
     }
-    /// The longest option whose key starts `k` (box labels followed by detail text).
+    /// The option a box label names: the label itself, or the label followed by its detail
+    /// in brackets (`その他（ eLTAX ）`, `提供を行っている（ 4 ）件`); never a longer word that
+    /// merely begins like an option (`その他住民票関係情報` is not `その他`).
     pub fn find_prefix(&self, k: &str) -> Option<usize> {
         let mut best: Option<usize> = None;
         for (i, o) in self.options.iter().enumerate() {
-            if !o.key.is_empty() && k.starts_with(&o.key) && best.is_none_or(|b| self.options[b].key.len() < o.key.len()) {
+            if o.key.is_empty() || !k.starts_with(&o.key) {
+                continue;
+            }
+            // the option's word must end there: what follows is its detail or punctuation
+            let rest = &k[o.key.len()..];
+            let continues_word = rest.chars().next().is_some_and(|c| {
+                c.is_alphanumeric() && !matches!(c, '・' | '、' | '。')
+            });
+            if continues_word {
+                continue;
+            }
+            if best.is_none_or(|b| self.options[b].key.len() < o.key.len()) {
                 best = Some(i);
             }
         }

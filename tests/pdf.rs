@@ -1,0 +1,144 @@
+//! PDF input: generated PDFs (tools/pdfgen; keys written by the generator from the same
+//! data) read against their keys; every mark exact; PDFs without ToUnicode give no wrong
+//! value and `no_text_layer`; damaged copies never panic; a PDF and its pdftotext dump
+//! never contradict each other.
+
+use pia_extract::score::score;
+use proptest::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn pdfs() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures/pdf").unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
+    v.sort();
+    assert!(v.len() >= 16, "generated PDFs are committed");
+    v
+}
+
+fn record(p: &Path) -> Value {
+    serde_json::to_value(pia_extract::extract(&std::fs::read(p).unwrap(), &p.to_string_lossy())).unwrap()
+}
+
+fn key_for(p: &Path) -> Value {
+    let name = p.file_name().unwrap().to_string_lossy();
+    let doc = name.split('.').next().unwrap();
+    serde_json::from_str(&std::fs::read_to_string(format!("golden/keys/pdf/{doc}.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn generated_pdfs_read_against_their_keys() {
+    let floors: Value = serde_json::from_str(&std::fs::read_to_string("golden/floors_pdf.json").unwrap()).unwrap();
+    let mut report = String::new();
+    let mut failures = Vec::new();
+    for p in pdfs() {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let rec = record(&p);
+        let s = score(&rec, &key_for(&p), &name);
+        report.push_str(&format!(
+            "{name}: document {}/{} choices {}/{} checks {}/{} texts {}/{} wrong {}\n",
+            s.document.right, s.document.total, s.choices.right, s.choices.total, s.checks.right, s.checks.total, s.texts.right, s.texts.total, s.all.wrong
+        ));
+        assert_eq!(rec["source"]["format"], "pdf");
+        assert!(!rec["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "internal_panic"), "{name}");
+        if name.contains("notounicode") {
+            // no text layer: nothing guessed, and said so
+            assert_eq!(s.all.wrong, 0, "{name}: {:?}", s.misses.iter().filter(|m| m.how == "wrong").collect::<Vec<_>>());
+            assert!(rec["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "no_text_layer"), "{name}");
+            continue;
+        }
+        if s.all.wrong > 0 {
+            failures.push(format!("{name}: wrong values {:?}", s.misses.iter().filter(|m| m.how == "wrong").collect::<Vec<_>>()));
+        }
+        if s.document.right != s.document.total {
+            failures.push(format!("{name}: document {}/{}", s.document.right, s.document.total));
+        }
+        let f = &floors[&name];
+        for (kind, t) in [("choices", &s.choices), ("checks", &s.checks), ("texts", &s.texts)] {
+            let floor = f[kind].as_u64().unwrap_or(u64::MAX) as usize;
+            if t.right < floor {
+                failures.push(format!("{name} {kind}: {} right, floor {floor}", t.right));
+            }
+        }
+        // geometry places every mark: all boxes exact, every field located by bbox
+        for fld in rec["fields"].as_array().unwrap() {
+            assert!(fld["at"]["bbox"].as_array().is_some_and(|b| b.len() == 4), "{name}: {} has no bbox", fld["id"]);
+            if fld["type"] == "checkboxes" {
+                for o in fld["options"].as_array().unwrap() {
+                    assert_eq!(o["certainty"], "exact", "{name}: {} {}", fld["id"], o["label"]);
+                }
+            }
+        }
+    }
+    println!("{report}");
+    assert!(failures.is_empty(), "{failures:#?}\n{report}");
+}
+
+/// A PDF and the pdftotext dump of that same PDF never contradict each other: wherever both
+/// records give a choice or a mark, it is the same.
+#[test]
+fn pdf_and_its_dump_agree() {
+    for p in pdfs().into_iter().filter(|p| !p.to_string_lossy().contains("notounicode") && !p.to_string_lossy().contains("unijis")) {
+        let dump = PathBuf::from(format!("{}.pdftotext.txt", p.to_string_lossy().trim_end_matches(".pdf")));
+        let a = record(&p);
+        let b = record(&dump);
+        let index = |r: &Value| -> std::collections::HashMap<String, Value> {
+            r["fields"].as_array().unwrap().iter().map(|f| (f["id"].as_str().unwrap().to_string(), f.clone())).collect()
+        };
+        let (fa, fb) = (index(&a), index(&b));
+        let mut both = 0;
+        for (id, x) in &fa {
+            let Some(y) = fb.get(id) else { continue };
+            both += 1;
+            match x["type"].as_str().unwrap() {
+                "choice"
+                    if !x["value"].is_null() && !y["value"].is_null() => {
+                        assert_eq!(x["value"], y["value"], "{}: {id}", p.display());
+                    }
+                "checkboxes" => {
+                    for (ox, oy) in x["options"].as_array().unwrap().iter().zip(y["options"].as_array().unwrap()) {
+                        if !ox["checked"].is_null() && !oy["checked"].is_null() {
+                            assert_eq!(ox["checked"], oy["checked"], "{}: {id} {}", p.display(), ox["label"]);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(both * 10 >= fa.len() * 6, "{}: only {both} of {} fields in both", p.display(), fa.len());
+        for k in ["kind", "form", "number", "title", "organization", "published"] {
+            if !b["document"][k].is_null() {
+                // white space aside: a dump cuts a title at its full-width space
+                let norm = |v: &Value| v.as_str().map(pia_extract::normalize::key);
+                assert_eq!(norm(&a["document"][k]), norm(&b["document"][k]), "{}: document.{k}", p.display());
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn damaged_pdfs_never_panic(which in 0usize..16, cut in 0.0f64..1.0, flips in proptest::collection::vec((0.0f64..1.0, 1u8..=255), 0..12)) {
+        let files = pdfs();
+        let mut b = std::fs::read(&files[which % files.len()]).unwrap();
+        b.truncate(((b.len() as f64) * cut) as usize);
+        for (pos, x) in flips {
+            if !b.is_empty() {
+                let i = ((b.len() - 1) as f64 * pos) as usize;
+                b[i] ^= x;
+            }
+        }
+        let r = pia_extract::extract(&b, "damaged.pdf");
+        prop_assert!(!r.diagnostics.iter().any(|d| d.code == "internal_panic"), "{:?}", r.diagnostics);
+    }
+}
+
+#[test]
+fn truncated_pdf_is_an_error_record() {
+    let b = std::fs::read(&pdfs()[0]).unwrap();
+    let r = pia_extract::extract(&b[..b.len() / 3], "cut.pdf");
+    assert!(r.has_error() || r.fields.is_empty() || !r.diagnostics.is_empty());
+    let r = pia_extract::extract(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj << >> endobj\n", "tiny.pdf");
+    assert!(r.has_error());
+}
