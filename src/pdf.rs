@@ -22,7 +22,7 @@ pub struct Glyph {
     pub w: f64,
     /// font size in user space (vertical scale of the text rendering matrix)
     pub size: f64,
-    pub font: String,
+    pub font: std::rc::Rc<str>,
 }
 
 /// A ruling line (horizontal or vertical), in user space.
@@ -204,7 +204,7 @@ enum Builtin {
 
 #[derive(Debug, Clone)]
 struct Font {
-    name: String,
+    name: std::rc::Rc<str>,
     split: CodeSplit,
     cid: bool,
     to_unicode: HashMap<u32, String>,
@@ -311,7 +311,7 @@ impl Font {
 fn load_font(doc: &Document, d: &Dictionary, name: &str, diags: &mut Vec<Diag>) -> Font {
     let subtype = dict_get(doc, d, b"Subtype").and_then(name_of).unwrap_or(b"");
     let mut f = Font {
-        name: name.to_string(),
+        name: name.into(),
         split: CodeSplit::One,
         cid: false,
         to_unicode: HashMap::new(),
@@ -322,7 +322,7 @@ fn load_font(doc: &Document, d: &Dictionary, name: &str, diags: &mut Vec<Diag>) 
         vertical: false,
     };
     if let Some(Object::Name(base)) = dict_get(doc, d, b"BaseFont") {
-        f.name = String::from_utf8_lossy(base).to_string();
+        f.name = String::from_utf8_lossy(base).into();
     }
     if subtype == b"Type0" {
         f.cid = true;
