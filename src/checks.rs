@@ -157,6 +157,8 @@ pub fn read_boxes(
         // nearest label wins either way.
         Some(if centred_labels || (-3..=45).contains(&d) { d.abs() } else { d.abs() + 45 })
     };
+    // lone marks no group took: a group missing marks may have lost them to these
+    let mut free_marks: Vec<usize> = Vec::new();
     // runs of piece lines with no label between them: one grid, when one list owns them all
     let mut c0 = 0;
     while c0 < cands.len() {
@@ -201,11 +203,19 @@ pub fn read_boxes(
                                 best = Some((cost, k));
                             }
                     }
-                    let Some((cost, k)) = best else { continue };
+                    let Some((cost, k)) = best else {
+                        if c.lone > 0 || c.ps.iter().any(|p| matches!(p, Piece::Open { mark: true })) {
+                            free_marks.push(lines[c.i].pos);
+                        }
+                        continue;
+                    };
                     if c.compatible.is_none() {
                         // a bare bracket or mark: only when no choice label is nearer
                         let nearer_choice = choice_lines.iter().any(|&ch| (lines[ch].pos as i64 - no).abs() < cost);
                         if nearer_choice || cost > 40 {
+                            if c.lone > 0 || c.ps.iter().any(|p| matches!(p, Piece::Open { mark: true })) {
+                                free_marks.push(lines[c.i].pos);
+                            }
                             continue;
                         }
                     }
@@ -223,7 +233,14 @@ pub fn read_boxes(
         c0 = c1;
     }
     let doc_has_marks = lines.iter().any(|l| l.text.contains('○'));
-    hits.iter().zip(work).map(|(h, w)| settle(tpls.list(h.list), w, doc_has_marks, strict)).collect()
+    hits.iter()
+        .zip(work)
+        .map(|(h, w)| {
+            // no stray mark anywhere near the label: its unmarked boxes are empty
+            let stray = free_marks.iter().any(|&p| p.abs_diff(lines[h.line].pos) <= 60);
+            settle(tpls.list(h.list), w, doc_has_marks && stray, strict)
+        })
+        .collect()
 }
 
 fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool) -> BoxResult {

@@ -478,6 +478,15 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                 }
             }
             let cands = &by_label[lk];
+            // a label of no field of this section, just above the next section's heading:
+            // scrambled pages print some of a section before its heading
+            let next = sections.iter().find(|&&(_, at)| at > i).copied();
+            let sec = match next {
+                Some((ns, at)) if !cands.iter().any(|&f| Some(t.fields[f].section) == sec)
+                    && cands.iter().any(|&f| t.fields[f].section == ns)
+                    && lines[at].pos.saturating_sub(l.pos) <= 12 => Some(ns),
+                _ => sec,
+            };
             // choose by context: same section, same item, same number
             let best = cands.iter().copied().max_by_key(|&f| {
                 let fs = &t.fields[f];
@@ -638,7 +647,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             if section_of(*tl) != sec || list.find_exact(v).is_none() {
                 continue;
             }
-            let reach = if distinctive[t.fields[h.field].list.unwrap()] { 250 } else { 80 };
+            let reach = if distinctive[t.fields[h.field].list.unwrap()] { 250 } else { 120 };
             if strict && !(*tl > h.end_line && *tl <= h.end_line + 2) {
                 // cells of a flattened page: only the value right after its label
                 continue;

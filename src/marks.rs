@@ -22,46 +22,63 @@ fn is_mark(c: char) -> bool {
     c == '○' || c == '●' || c == '◯' || c == '〇' || c == '✓' || c == '✔'
 }
 
+fn skip_ws(chars: &[char], mut i: usize) -> usize {
+    while i < chars.len() && chars[i].is_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// The text from `i` up to the next bracket, trimmed, and where it ends.
+fn take_label(chars: &[char], mut i: usize) -> (String, usize) {
+    let s = i;
+    while i < chars.len() && chars[i] != '[' && chars[i] != ']' {
+        i += 1;
+    }
+    (chars[s..i].iter().collect::<String>().trim().to_string(), i)
+}
+
 /// Cut a folded line (spaces collapsed) into pieces.
 pub fn pieces(text: &str) -> Vec<Piece> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
-    let mut i;
     let n = chars.len();
-    let skip_ws = |mut i: usize| {
-        while i < n && chars[i].is_whitespace() {
-            i += 1;
+    let j = skip_ws(&chars, 0);
+    // `○ ] label`: the inside and the end of a box whose `[` stands elsewhere
+    if j < n && is_mark(chars[j]) {
+        let k = skip_ws(&chars, j + 1);
+        if k < n && chars[k] == ']' {
+            let (label, e) = take_label(&chars, k + 1);
+            out.push(Piece::Box { mark: true, label });
+            return finish(out, &chars, e);
         }
-        i
-    };
-    let take_label = |mut i: usize| {
-        let s = i;
-        while i < n && chars[i] != '[' && chars[i] != ']' {
-            i += 1;
-        }
-        (chars[s..i].iter().collect::<String>().trim().to_string(), i)
-    };
-    // leading text or leading close
-    let j = skip_ws(0);
-    if j < n && chars[j] == ']' {
-        let (label, e) = take_label(j + 1);
+    }
+    // leading close, or leading text
+    let i = if j < n && chars[j] == ']' {
+        let (label, e) = take_label(&chars, j + 1);
         out.push(Piece::Close { label });
-        i = e;
+        e
     } else {
-        let (t, e) = take_label(j);
+        let (t, e) = take_label(&chars, j);
         if !t.is_empty() {
             out.push(Piece::Text(t));
         }
-        i = e;
-    }
+        e
+    };
+    finish(out, &chars, i)
+}
+
+/// Cut the rest of a line (from `i`) into pieces, after its leading part.
+fn finish(mut out: Vec<Piece>, chars: &[char], mut i: usize) -> Vec<Piece> {
+    let n = chars.len();
     while i < n {
         match chars[i] {
             '[' => {
-                let mut k = skip_ws(i + 1);
+                let mut k = skip_ws(chars, i + 1);
                 let mut mark = false;
                 if k < n && is_mark(chars[k]) {
                     // a mark only when followed by space, ']' or the end
-                    let k2 = skip_ws(k + 1);
+                    let k2 = skip_ws(chars, k + 1);
                     if k2 >= n || chars[k2] == ']' || chars[k2] == '[' || k2 > k + 1 {
                         mark = true;
                         k = k2;
@@ -71,18 +88,18 @@ pub fn pieces(text: &str) -> Vec<Piece> {
                     out.push(Piece::Open { mark });
                     i = n;
                 } else if chars[k] == ']' {
-                    let (label, e) = take_label(k + 1);
+                    let (label, e) = take_label(chars, k + 1);
                     out.push(Piece::Box { mark, label });
                     i = e;
                 } else if chars[k] == '[' {
                     out.push(Piece::Open { mark });
                     i = k;
                 } else {
-                    let (t, e) = take_label(k);
+                    let (t, e) = take_label(chars, k);
                     if e < n && chars[e] == ']' {
                         // `[ text ]`: a bracketed value; what follows is a label again
                         out.push(Piece::OpenText { mark, text: t });
-                        let (rest, e2) = take_label(e + 1);
+                        let (rest, e2) = take_label(chars, e + 1);
                         if !rest.is_empty() {
                             out.push(Piece::Text(rest));
                         }
@@ -94,7 +111,7 @@ pub fn pieces(text: &str) -> Vec<Piece> {
                 }
             }
             ']' => {
-                let (label, e) = take_label(i + 1);
+                let (label, e) = take_label(chars, i + 1);
                 out.push(Piece::Close { label });
                 i = e;
             }
@@ -141,6 +158,11 @@ mod tests {
             vec![Piece::Close { label: "情報提供ネットワークシステム".into() }, Piece::Open { mark: true }]
         );
         assert_eq!(pieces("["), vec![Piece::Open { mark: false }]);
+        // the inside and end of a box whose `[` stands elsewhere
+        assert_eq!(
+            pieces("○ ] 接続しない（提供）[ ] 接続しない（入手）"),
+            vec![Piece::Box { mark: true, label: "接続しない（提供）".into() }, Piece::Box { mark: false, label: "接続しない（入手）".into() }]
+        );
         assert_eq!(lone_marks("○"), 1);
         assert_eq!(lone_marks("○ x"), 0);
     }
