@@ -340,6 +340,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
     // longest first; ties in a fixed order (a HashMap's order differs between runs)
     label_keys.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
 
+    let all_opt_keys: Vec<String> = tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.clone())).collect();
     let mut hits: Vec<Hit> = Vec::new();
     let mut headings: Vec<Heading> = Vec::new();
     let mut item_lines: Vec<(usize, usize)> = Vec::new(); // (item, line)
@@ -421,6 +422,25 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         // number further on (`1） … 2） … ①NISC政府機関統一基準群`)
         let mut starts: Vec<usize> = vec![0];
         // PDF rows: every cell may start with a label
+        // `[ 行っている ユーザ認証の管理`: a label after a bracketed value on the same line
+        let mut after_value: Vec<usize> = Vec::new();
+        if l.key.contains('[') || l.key.contains(']') {
+            for lk in &label_keys {
+                if lk.chars().count() < 4 {
+                    continue;
+                }
+                if let Some(byte) = l.key.find(*lk) {
+                    let before = &l.key[..byte];
+                    let ends_with_value = before.ends_with('[') || before.ends_with(']') || all_opt_keys.iter().any(|o| before.ends_with(o.as_str()) && before.contains('['));
+                    if byte > 0 && ends_with_value {
+                        starts.push(before.chars().count());
+                        after_value.push(before.chars().count());
+                    }
+                }
+            }
+            starts.sort();
+            starts.dedup();
+        }
         let mut cell_ends: Vec<usize> = Vec::new();
         if l.raw.contains('\t') {
             let mut acc = String::new();
@@ -460,7 +480,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         let sub: String = l.key.chars().skip(st).collect();
         let (num, rest) = strip_numbering(&sub);
         let skip = st + sub.chars().count() - rest.chars().count();
-        if st > 0 && num.is_none() && !l.raw.contains('\t') {
+        if st > 0 && num.is_none() && !l.raw.contains('\t') && !after_value.contains(&st) {
             continue;
         }
         for lk in &label_keys {
@@ -644,7 +664,9 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         let list = tpls.list(t.fields[h.field].list.unwrap());
         let sec = section_of(h.line);
         for (ti, (tl, _, v)) in choice_tokens.iter().enumerate() {
-            if section_of(*tl) != sec || list.find_exact(v).is_none() {
+            // a value in the section, or printed just above its heading (scrambled pages)
+            let near_start = sections.iter().any(|&(s, at)| Some(s) == sec && *tl < at && lines[at].pos.saturating_sub(lines[*tl].pos) <= 40);
+            if (section_of(*tl) != sec && !near_start) || list.find_exact(v).is_none() {
                 continue;
             }
             let reach = if distinctive[t.fields[h.field].list.unwrap()] { 250 } else { 120 };
