@@ -159,6 +159,28 @@ fn answer_key_scores_stay_above_their_floors() {
     assert!(failures.is_empty(), "{failures:#?}\n{report}");
 }
 
+/// A markdown/HTML conversion prints every mark explicitly: every box is read exactly.
+#[test]
+fn explicit_marks_are_exact() {
+    for p in fixtures() {
+        let r = run(&p);
+        if r.source.format != "markdown" {
+            continue;
+        }
+        let mut n = 0;
+        for f in r.fields.iter().filter(|f| f.ty == "checkboxes") {
+            for o in &f.options {
+                if let OptionOut::Box(b) = o {
+                    n += 1;
+                    assert_eq!(b.certainty, "exact", "{}: {} {}", p.display(), f.id, b.label);
+                    assert!(b.checked.is_some());
+                }
+            }
+        }
+        assert!(n > 0, "{}: no boxes", p.display());
+    }
+}
+
 #[test]
 fn keys_are_well_formed_and_carry_line_numbers() {
     for e in std::fs::read_dir("golden/keys").unwrap().flatten() {
