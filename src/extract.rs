@@ -342,6 +342,9 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
 
     let all_opt_keys: Vec<String> = tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.clone())).collect();
     let mut hits: Vec<Hit> = Vec::new();
+    // tolerant forms: labels the template does not know (path, label, hit)
+    let mut unknowns: Vec<(Vec<String>, String, Hit)> = Vec::new();
+    let mut unknown_item: Option<u32> = None;
     let mut headings: Vec<Heading> = Vec::new();
     let mut item_lines: Vec<(usize, usize)> = Vec::new(); // (item, line)
     let mut ctx_item: Option<usize> = None;
@@ -371,8 +374,15 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                         rest.starts_with(&pre)
                     })
             });
+            if found.is_none() && t.tolerant && sec.is_some() {
+                unknown_item = Some(n);
+                label_lines.insert(i);
+                i += 1;
+                continue;
+            }
             if let Some((ii, it)) = found {
                 ctx_item = Some(ii);
+                unknown_item = None;
                 item_lines.push((ii, i));
                 label_lines.insert(i);
                 if let Some(own) = it.own_field {
@@ -466,6 +476,9 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                 }
             }
         }
+        // under an item the tolerant template does not know, a numbered label is unknown too
+        let under_unknown = t.tolerant && unknown_item.is_some() && l.key.chars().next().and_then(circled).is_some();
+        let starts: Vec<usize> = if under_unknown { Vec::new() } else { starts };
         let mut matched = false;
         let multi = l.raw.contains('\t');
         let mut consumed = 0usize;
@@ -540,6 +553,25 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             break;
         }
         }
+        // a tolerant form keeps a numbered label it does not know as a text field
+        if !matched && t.tolerant
+            && let (Some(s), Some(c)) = (sec, l.key.chars().next().and_then(circled)) {
+                let item = unknown_item.map(|n| n.to_string()).or_else(|| ctx_item.map(|it| t.items[it].n.to_string()));
+                let label_text: String = l.text.chars().skip(1).collect::<String>().trim().to_string();
+                let (label, rest_off) = match label_text.split_once(' ') {
+                    // "①部署 健康推進課": a label, then its value
+                    Some((lab, _)) => (lab.to_string(), 1 + lab.chars().count()),
+                    None => (label_text.clone(), l.text.chars().count()),
+                };
+                if !label.is_empty() {
+                    let mut path = vec![t.sections[s].roman.clone()];
+                    path.extend(item);
+                    path.push(c.to_string());
+                    let h = Hit { field: usize::MAX, line: i, end_line: i, end_off: rest_off, group_n: None, inferred: true, tail_end: None, start_key: 0, variant: 0 };
+                    unknowns.push((path, label, h));
+                    label_lines.insert(i);
+                }
+            }
         // several labels on one PDF row: each value ends where the next label starts
         let here: Vec<usize> = (first_hit_here..hits.len()).collect();
         for w in here.windows(2) {
@@ -570,6 +602,8 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
     let mut box_jobs: Vec<(usize, usize)> = Vec::new();
 
     let mut seen_paths: HashSet<Vec<String>> = HashSet::new();
+    // label line → the field taking a value there (for labels-first pages)
+    let mut value_cells: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     for (hi, h) in hits.iter().enumerate() {
         let fs = &t.fields[h.field];
         if fs.ty == FieldType::None {
@@ -577,6 +611,10 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         }
         let path = t.path(h.field, h.group_n);
         if !seen_paths.insert(path.clone()) {
+            if matches!(fs.ty, FieldType::Text | FieldType::Choice) {
+                // it still takes a value on a labels-first page (which is then discarded)
+                value_cells.entry(h.line).or_insert(usize::MAX);
+            }
             diags.push(
                 Diag::new(Level::Info, "duplicate_label", format!("label {} read again; first reading kept", fs.labels[0]))
                     .at(loc(&lines[h.line])),
@@ -594,9 +632,13 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             at: loc(&lines[h.line]),
             order: (h.field, h.group_n.unwrap_or(0)),
         };
+        if matches!(fs.ty, FieldType::Text | FieldType::Choice) {
+            value_cells.entry(h.line).or_insert(fields.len());
+        }
         match fs.ty {
             FieldType::Text => {
-                out.value = read_text(lines, h, &stop_lines, body.end, cells);
+                // flattened pages: where a value ends is not known (labels_first may tell)
+                out.value = if strict { None } else { read_text(lines, h, &stop_lines, body.end, cells) };
             }
             FieldType::Choice => {
                 let list = tpls.list(fs.list.unwrap());
@@ -606,6 +648,27 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             FieldType::Checkboxes => box_jobs.push((fields.len(), hi)),
             FieldType::None => {}
         }
+        fields.push(out);
+    }
+
+    for (k, (path, label, h)) in unknowns.iter().enumerate() {
+        let value = if strict { None } else { read_text(lines, h, &stop_lines, body.end, cells) };
+        let out = FieldOut {
+            path: path.clone(),
+            label: label.clone(),
+            ty: FieldType::Text,
+            value,
+            options: Options::None,
+            certainty: Certainty::Inferred,
+            at: loc(&lines[h.line]),
+            order: (t.fields.len() + k, 0),
+        };
+        diags.push(
+            Diag::new(Level::Info, "unknown_label", format!("「{label}」 is not in the {} template; kept as a text field", t.form))
+                .field(&out.id())
+                .at(out.at),
+        );
+        value_cells.insert(h.line, fields.len());
         fields.push(out);
     }
 
@@ -767,9 +830,72 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         fields[fi].options = Options::Boxes(r.boxes);
     }
 
+    if strict {
+        labels_first(tpls, t, lines, &label_lines, &value_cells, &mut fields);
+    }
     fields.sort_by_key(|f| (f.order.0, f.order.1));
     let _ = BTreeMap::<u8, u8>::new();
     Extraction { fields, diags, body_start: body.start, sections_found: sections }
+}
+
+/// A flattened page prints its labels first and then their values in the same order (one
+/// input line cut into cells). Where the values exactly match the labels that take one in
+/// number, give each its value, in order; otherwise nothing is given.
+fn labels_first(
+    tpls: &Templates,
+    t: &Template,
+    lines: &[Line],
+    label_lines: &HashSet<usize>,
+    value_cells: &std::collections::BTreeMap<usize, usize>,
+    fields: &mut [FieldOut],
+) {
+    let mut i = 0;
+    while i < lines.len() {
+        let no = lines[i].no;
+        let mut j = i;
+        while j < lines.len() && lines[j].no == no {
+            j += 1;
+        }
+        let cells: Vec<usize> = (i..j).collect();
+        i = j;
+        if cells.len() < 3 {
+            continue;
+        }
+        // labels, then values; option lists (＜選択肢＞, `1) …`) are neither
+        let is_option = |k: &str| k.starts_with("<選択肢>") || (k.chars().next().is_some_and(|c| c.is_ascii_digit()) && k.contains(')'));
+        let first_value = cells.iter().position(|&c| !label_lines.contains(&c) && !is_option(&lines[c].key));
+        let Some(fv) = first_value else { continue };
+        if cells[fv..].iter().any(|c| label_lines.contains(c)) || fv == 0 {
+            continue;
+        }
+        let takers: Vec<usize> = cells[..fv].iter().filter_map(|c| value_cells.get(c).copied()).collect();
+        let values: Vec<usize> = cells[fv..].iter().copied().filter(|&c| !is_option(&lines[c].key)).collect();
+        if takers.is_empty() || takers.len() != values.len() {
+            continue;
+        }
+        for (&f, &v) in takers.iter().zip(&values) {
+            if f == usize::MAX {
+                continue;
+            }
+            let raw = lines[v].raw.trim().to_string();
+            match fields[f].ty {
+                FieldType::Text => {
+                    fields[f].value = Some(raw);
+                    fields[f].certainty = Certainty::Inferred;
+                }
+                FieldType::Choice => {
+                    let inner = raw.trim_start_matches('[').trim_end_matches(']').trim();
+                    let spec = t.fields.iter().find(|s| s.labels.contains(&fields[f].label) && s.ty == FieldType::Choice);
+                    if let Some(list) = spec.and_then(|s| s.list).map(|l| tpls.list(l))
+                        && let Some(o) = list.find_exact(&key(inner)) {
+                            fields[f].value = Some(list.options[o].label.clone());
+                            fields[f].certainty = Certainty::Inferred;
+                        }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 pub fn loc(l: &Line) -> Loc {

@@ -389,8 +389,8 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     }
     record.document = doc;
     record.fields = ex.fields.iter().map(field_out).collect();
-    if fl.glyphs_lost || fl.flattened {
-        // garbled text, or text whose cells were cut apart: where a value ends is unknown
+    if fl.glyphs_lost {
+        // garbled text: a wrong value is worse than none
         for f in record.fields.iter_mut().filter(|f| f.ty == "text") {
             f.value = None;
             f.certainty = "unknown".into();

@@ -127,6 +127,9 @@ pub struct FieldSpec {
 pub struct Template {
     pub form: String,
     pub kind: String,
+    /// The form is only partly known (様式2): labels it does not know are kept as text
+    /// fields with a diagnostic instead of being dropped.
+    pub tolerant: bool,
     pub sections: Vec<SectionSpec>,
     pub items: Vec<ItemSpec>,
     pub groups: Vec<GroupSpec>,
@@ -192,6 +195,7 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
     let mut t = Template {
         form: String::new(),
         kind: String::new(),
+        tolerant: false,
         sections: vec![],
         items: vec![],
         groups: vec![],
@@ -211,6 +215,7 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
             "form" => {
                 t.form = tok[1].to_string();
                 t.kind = tok[2].to_string();
+                t.tolerant = tok.get(3) == Some(&"tolerant");
             }
             "section" => {
                 t.sections.push(SectionSpec { roman: tok[1].into(), title: tok[2].into(), key: key(tok[2]) });
