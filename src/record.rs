@@ -396,7 +396,15 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
             f.certainty = "unknown".into();
         }
     }
-    record.tables = tables(lines, &annexes, body_end);
+    record.tables = tables(t, lines, &annexes, body_end);
+    if !record.tables.changes.is_empty() {
+        diags.push(Diag::new(
+            Level::Info,
+            "changes_partial",
+            format!("{} 変更箇所 row(s) read by date, item and 提出時期; 変更前/変更後 run together in a dump and are null", record.tables.changes.len()),
+        ));
+        record.diagnostics = diags.iter().map(diag_out).collect();
+    }
     record.diagnostics = diags.iter().map(diag_out).collect();
     record
 }
@@ -416,7 +424,7 @@ fn document_of(c: &Cover) -> Document {
 }
 
 /// 別添 記録項目: one list per file (split at 【…】 headings), items split at 、 and ,.
-fn tables(lines: &[Line], annexes: &[(String, usize)], body_end: usize) -> Tables {
+fn tables(tpl: &Template, lines: &[Line], annexes: &[(String, usize)], body_end: usize) -> Tables {
     let mut t = Tables::default();
     for (k, at) in annexes {
         if k != "記録項目" {
@@ -449,8 +457,84 @@ fn tables(lines: &[Line], annexes: &[(String, usize)], body_end: usize) -> Table
         }
         t.record_items.extend(files);
     }
-    let _ = body_end;
+    if body_end < lines.len() {
+        t.changes = changes(tpl, &lines[body_end + 1..]);
+    }
     t
+}
+
+/// 別添 変更箇所: one row per change, cut at its 提出時期 (事前/事後). The date, the item and
+/// the 提出時期 and its explanation are read by their shape; 変更前/変更後 are two free texts
+/// side by side that a dump runs together, so they stay null here.
+fn changes(t: &Template, lines: &[Line]) -> Vec<Change> {
+    let mut label_ends: Vec<&String> = t.fields.iter().flat_map(|f| f.keys.iter()).chain(t.items.iter().flat_map(|i| i.keys.iter())).collect();
+    label_ends.sort();
+    label_ends.dedup();
+    let date_re = regex::Regex::new(r"^(令和|平成)(元|\d{1,2})年\d{1,2}月\d{1,2}日").expect("valid regex");
+    let mut rows = Vec::new();
+    let mut cur: Vec<&Line> = Vec::new();
+    let finish = |cur: &[&Line]| -> Option<Change> {
+        let date_at = cur.iter().position(|l| date_re.is_match(&l.key))?;
+        let date = date_re.find(&cur[date_at].key).map(|m| m.as_str().to_string());
+        // the item: the lines after the date from a section numeral up to the first that
+        // ends with a label of the form (a wrapped item; no end found: no item)
+        let mut item_parts: Vec<&str> = Vec::new();
+        if let Some(s) = cur.iter().skip(date_at + 1).position(|l| l.key.chars().next().and_then(crate::normalize::roman).is_some()) {
+            let s = date_at + 1 + s;
+            let mut acc = String::new();
+            for (k, l) in cur[s..].iter().take(5).enumerate() {
+                acc.push_str(&l.key);
+                if label_ends.iter().any(|e| acc.ends_with(e.as_str())) {
+                    item_parts = cur[s..=s + k].iter().map(|l| l.raw.as_str()).collect();
+                    break;
+                }
+            }
+        }
+        let timing = cur.iter().rev().find_map(|l| {
+            let k = &l.key;
+            ["事後", "事前"].iter().find(|t| k == *t || k.ends_with(*t)).map(|t| t.to_string())
+        });
+        let reason_at = cur.iter().position(|l| matches!(l.key.chars().next(), Some('①' | '②' | '③')) && l.key.contains("変更"));
+        let reason = reason_at.map(|r| {
+            let mut parts = vec![cur[r].raw.as_str()];
+            for l in &cur[r + 1..] {
+                if date_re.is_match(&l.key) || parts.len() >= 4 {
+                    break;
+                }
+                parts.push(l.raw.as_str());
+                if l.key.ends_with('。') {
+                    break;
+                }
+            }
+            join_wrapped(&parts)
+        });
+        Some(Change {
+            date,
+            item: (!item_parts.is_empty()).then(|| join_wrapped(&item_parts)),
+            before: None,
+            after: None,
+            timing,
+            reason,
+        })
+    };
+    for l in lines {
+        if l.key.contains("変更前の記載") {
+            continue;
+        }
+        cur.push(l);
+        let k = &l.key;
+        if k == "事後" || k == "事前" || k.ends_with("事後") || k.ends_with("事前") {
+            // an explanation printed after the timing still belongs to this row
+            if let Some(c) = finish(&cur) {
+                rows.push(c);
+                cur.clear();
+            }
+        }
+    }
+    if let Some(c) = finish(&cur) {
+        rows.push(c);
+    }
+    rows
 }
 
 fn split_items(s: &str) -> Vec<String> {

@@ -159,6 +159,21 @@ fn answer_key_scores_stay_above_their_floors() {
     assert!(failures.is_empty(), "{failures:#?}\n{report}");
 }
 
+/// 別添 変更箇所: rows with their date and 提出時期 where the dump has the table.
+#[test]
+fn change_table_rows() {
+    let r = run(Path::new("fixtures/seeds/001_4659e5c1cf513e63.txt"));
+    let rows = &r.tables.changes;
+    assert!(rows.len() >= 40, "{} rows", rows.len());
+    for c in rows {
+        assert!(c.date.as_deref().is_some_and(|d| pia_extract::cover::era_to_iso(d).is_some()), "{c:?}");
+        assert!(c.timing.as_deref().is_none_or(|t| t == "事後" || t == "事前"), "{c:?}");
+        assert!(c.item.as_deref().is_none_or(|i| matches!(i.chars().next(), Some('Ⅰ'..='Ⅵ'))), "{c:?}");
+        assert!(c.before.is_none() && c.after.is_none());
+    }
+    assert!(rows.iter().filter(|c| c.item.is_some()).count() * 2 >= rows.len());
+}
+
 /// A markdown/HTML conversion prints every mark explicitly: every box is read exactly.
 #[test]
 fn explicit_marks_are_exact() {
