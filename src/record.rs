@@ -357,7 +357,18 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let body_start = sections.first().map(|&(_, i)| i).unwrap_or(any_first);
     let annexes = find_annexes(lines, body_start);
     let changes_at = annexes.iter().filter(|(k, _)| k == "変更箇所").map(|&(_, i)| i).max();
-    let body_end = changes_at.unwrap_or(lines.len());
+    // the 変更箇所 table, even where its 別添 heading was lost: its column header, or its
+    // first row (a date, then within a few lines an item like `Ⅲ リスク対策…`) after the
+    // last section heading
+    let last_section = sections.iter().map(|&(_, i)| i).max().unwrap_or(body_start);
+    let table_row = (last_section..lines.len()).find(|&i| {
+        let k = &lines[i].key;
+        let dated = crate::cover::era_to_iso(k).is_some() && crate::cover::KINDS.iter().all(|kd| !k.contains(kd));
+        let starts_with_date = dated && k.starts_with(['令', '平']);
+        starts_with_date && lines[i + 1..lines.len().min(i + 5)].iter().any(|l| l.key.chars().next().and_then(crate::normalize::roman).is_some() && section_at_any(t, l).is_none())
+    });
+    let header = (last_section..lines.len()).find(|&i| lines[i].key.contains("変更前の記載") && lines[i].key.contains("変更後の記載"));
+    let body_end = [changes_at, table_row, header].into_iter().flatten().min().unwrap_or(lines.len());
     // a document whose body begins mid-section (a fragment) starts at line 0
     let body_start = if sections.first().is_some_and(|&(s, _)| s > 0) && cover.kind.is_none() { 0 } else { body_start };
     let ex = extract::extract(tpls, t, lines, body_start..body_end, pages.format != crate::lines::Format::Text, fl.flattened);
@@ -407,6 +418,12 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     }
     record.diagnostics = diags.iter().map(diag_out).collect();
     record
+}
+
+/// A section heading of the template at this line (the table's item column prints
+/// `Ⅲ リスク対策（プロセス）　３．…`, which is not one).
+fn section_at_any(t: &Template, l: &Line) -> Option<usize> {
+    crate::extract::section_at(t, l)
 }
 
 fn document_of(c: &Cover) -> Document {

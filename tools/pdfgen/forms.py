@@ -24,6 +24,7 @@ A box: key (option as in forms.md), printed (what follows `]`), checked, detail.
 
 CIRC = "①②③④⑤⑥⑦⑧⑨⑩"
 FW = str.maketrans("0123456789", "０１２３４５６７８９")
+ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ"}
 
 # Option lists, exactly as in forms.md / templates/options.txt (numbering stripped).
 OPTS = {
@@ -99,6 +100,11 @@ def cb(group, *on, detail=None):
         for n, o in zip(names, CBS[group])]}
 
 
+def num(n):
+    """3 → `③`: a field's circled number."""
+    return CIRC[n - 1]
+
+
 def kind_of(doc):
     return "全項目評価書" if doc["form"] == 4 else "重点項目評価書"
 
@@ -138,10 +144,11 @@ class Form:
     def sheet(self, name):
         self.add(k="sheet", name=name)
 
-    def section(self, roman, text, sheet):
-        self.sheet(sheet)
+    def section(self, roman, title):
+        """A part on a sheet of its own, `Ⅰ　基本情報` on sheet `Ⅰ`; roman as the key's `where`."""
+        self.sheet(ROMAN[roman])
         self.sec, self.item_no, self.grp = roman, None, None
-        self.add(k="section", text=text)
+        self.add(k="section", text=f"{ROMAN[roman]}　{title}")
 
     def item(self, n, title, switch=None, switch_label=None, circ_where=False):
         self.item_no, self.grp, self.circ_where, self.last_choice = str(n), None, circ_where, None
@@ -151,10 +158,9 @@ class Form:
         return self.add(k="item", text=f"{str(n).translate(FW)}．{title}", title=title, switch=boxes,
                         where=[self.sec, self.item_no], key_label=switch_label)
 
-    def group(self, name, value=None, printed=None):
+    def group(self, name, value=None):
         self.grp, self.last_choice = name, None
-        text = printed or name
-        self.add(k="group", text=text, value=value, where=self.where(), key_label=name)
+        self.add(k="group", text=name, value=value, where=self.where(), key_label=name)
 
     def risk(self, n, title):
         """`リスク１：　目的外の入手…`; a risk without number (重点 form) is group `リスク`."""
@@ -183,6 +189,12 @@ class Form:
 
     def value(self, value, key_label=None):
         self.add(k="value", value=value, where=self.where(), key_label=key_label)
+
+    def item_value(self, n, title, value, keyed=True):
+        """An item with one full-width value (`３．特定個人情報ファイル名`), keyed by the title
+        unless keyed=False (備考, その他のリスク対策)."""
+        self.item(n, title)
+        self.value(value, key_label=title if keyed else None)
 
     def wide(self, label, value):
         self.add(k="wide", label=label, value=value)
@@ -243,13 +255,22 @@ class Form:
     def checks(self, label, state, layout, **kw):
         self.block(label, self.X(label, state, layout, circ=self.circ_of(label), **kw))
 
+    # a choice or text with sub-labelled texts under it (subs: (sub-label, value)), all
+    # under the label's circled number: `⑤物理的対策` + `具体的な対策の内容`
+    def choice_block(self, label, lst, value, *subs, **kw):
+        n = self.circ_of(label)
+        self.block(label, self.C(label, lst, value, circ=n, **kw),
+                   *(self.T(sub, v, circ=n, sub=True) for sub, v in subs))
+
+    def text_block(self, label, value, *subs):
+        n = self.circ_of(label)
+        self.block(label, self.T(label, value, circ=n),
+                   *(self.T(sub, v, circ=n, sub=True) for sub, v in subs))
+
 
 # ---------------------------------------------------------------------------------------
-
-def cover(f, doc):
-    f.sheet("表紙")
-    f.add(k="cover", doc=doc)
-
+# Parts both forms share: `four` is True for 様式4, False for 様式3; where the forms differ
+# (fields only one has, `※` marks, numbering) the code says so.
 
 TOC4 = ["Ⅰ　基本情報", "　（別添１） 事務の内容", "Ⅱ　特定個人情報ファイルの概要",
         "　（別添２） 特定個人情報ファイル記録項目",
@@ -259,564 +280,457 @@ TOC3 = ["Ⅰ　基本情報", "Ⅱ　特定個人情報ファイルの概要", "
         "Ⅲ　リスク対策", "Ⅳ　開示請求、問合せ", "Ⅴ　評価実施手続", "　（別添２）　変更箇所"]
 
 
-def systems(f, I):
+def start(doc, toc):
+    """The cover and 項目一覧."""
+    f = Form(doc)
+    f.sheet("表紙")
+    f.add(k="cover", doc=doc)
+    f.sheet("項目一覧")
+    f.add(k="toc", lines=toc)
+    return f
+
+
+def groups(f, name, entries, value=None):
+    """One group per entry, `<name>1`, `<name>2`, … with the form's bar `<name>2～5` before the
+    second, valued by entry[value] if given; yields the entries."""
+    for j, e in enumerate(entries, 1):
+        if j == 2:
+            f.range(f"{name}2～5")
+        f.group(f"{name}{j}", value=e[value] if value else None)
+        yield e
+
+
+def basic_info(f, I, four):
+    """Ⅰ 基本情報 (様式3 has no ４．特定個人情報ファイルを取り扱う理由)."""
+    f.section("I", "基本情報")
+    f.item(1, "特定個人情報ファイルを取り扱う事務")
+    f.text("①事務の名称", I["jimu"])
+    f.text("②事務の内容　※" if four else "②事務の内容", I["naiyou"])
+    f.choice("③対象人数", "OPT-TAISHO5", I["taisho"])
     f.item(2, "特定個人情報ファイルを取り扱う事務において使用するシステム")
-    for i, s in enumerate(I["systems"], 1):
-        if i == 2:
-            f.range("システム2～5")
-        f.group(f"システム{i}")
+    for s in groups(f, "システム", I["systems"]):
         f.text("①システムの名称", s["name"])
         f.text("②システムの機能", s["kinou"])
         f.checks("③他のシステムとの接続", s["conn"], "grid2")
+    f.item_value(3, "特定個人情報ファイル名", I["file"])
+    n = 4
+    if four:
+        f.item(4, "特定個人情報ファイルを取り扱う理由")
+        f.text("①事務実施上の必要性", I["hitsuyou"])
+        f.text("②実現が期待されるメリット", I["merit"])
+        n = 5
+    f.item(n, "個人番号の利用　※")
+    f.text("法令上の根拠", I["riyou_konkyo"])
+    f.item(n + 1, "情報提供ネットワークシステムによる情報連携　※")
+    f.choice("①実施の有無", "OPT-JISSHI", I["renkei"])
+    f.text("②法令上の根拠", I["renkei_konkyo"])
+    f.item(n + 2, "評価実施機関における担当部署")
+    f.text("①部署", I["busho"])
+    f.text("②所属長の役職名", I["shozokuchou"])
+    f.item_value(n + 3, "他の評価実施機関", I["other"])
 
 
-def kiroku_block(f, II):
+def file_outline(f, doc, four):
+    """Ⅱ 特定個人情報ファイルの概要 and its appendix 特定個人情報ファイル記録項目."""
+    II = doc["II"]
+    mark = "　※" if four else ""       # 様式3 prints fewer `※`
+    f.section("II", "特定個人情報ファイルの概要")
+    f.item_value(1, "特定個人情報ファイル名", II["file"])
+    f.item(2, "基本情報")
+    f.choice("①ファイルの種類　※", "OPT-FILETYPE", II["kind"])
+    f.choice("②対象となる本人の数", "OPT-HONNIN", II["honnin"])
+    f.text_block("③対象となる本人の範囲　※", II["hani"], ("その必要性", II["hitsuyou"]))
     f.block("④記録される項目",
             f.C("④記録される項目", "OPT-KOMOKU", II["komoku"], circ=4),
             f.X("主な記録項目　※", II["kiroku"], "kiroku", circ=4, sub=True),
             f.T("その妥当性", II["datousei"], circ=4, sub=True),
             f.T("全ての記録項目", II["subete"], circ=4, sub=True))
+    f.text("⑤保有開始日", II["hoyu"])
+    f.text("⑥事務担当部署", II["tantou"])
 
+    f.item(3, "特定個人情報の入手・使用")
+    f.checks("①入手元　※", II["moto"], "lines")
+    f.checks("②入手方法", II["houhou"], "grid2")
+    if four:
+        f.text("③入手の時期・頻度", II["jiki"])
+        f.text("④入手に係る妥当性", II["datou"])
+        f.text("⑤本人への明示", II["meiji"])
+        f.text_block("⑥使用目的　※", II["mokuteki"], ("変更の妥当性", II["henkou"]))
+        n = 7
+    else:
+        f.text("③使用目的　※", II["mokuteki"])
+        n = 4
+    f.block(f"{num(n)}使用の主体",
+            f.T(f"使用部署{mark}", II["shiyou_busho"], circ=n, sub=True),
+            f.C("使用者数", "OPT-NINZU6", II["shiyousha"], circ=n, sub=True))
+    uses = [(f"情報の突合{mark}", II["totsugou"])]
+    if four:
+        uses += [("情報の統計分析　※", II["toukei"]), ("権利利益に影響を与え得る決定　※", II["kettei"])]
+    f.text_block(f"{num(n + 1)}使用方法{mark}", II["shiyou_houhou"], *uses)
+    f.text(f"{num(n + 2)}使用開始日", II["kaishi"])
 
-def teikyo_iten(f, II):
+    f.item(4, "特定個人情報ファイルの取扱いの委託")
+    f.choice("委託の有無　※", "OPT-ITAKU", II["itaku"], count=len(II["itaku_list"]))
+    for it in groups(f, "委託事項", II["itaku_list"], value="subject"):
+        f.text("①委託内容", it["naiyou"])
+        if four:
+            f.block("②取扱いを委託する特定個人情報ファイルの範囲",
+                    f.C("②取扱いを委託する特定個人情報ファイルの範囲", "OPT-HANI", it["hani"], circ=2),
+                    f.C("対象となる本人の数", "OPT-HONNIN", it["honnin"], circ=2, sub=True),
+                    f.T("対象となる本人の範囲　※", it["taisho"], circ=2, sub=True),
+                    f.T("その妥当性", it["datousei"], circ=2, sub=True))
+            f.choice("③委託先における取扱者数", "OPT-NINZU6", it["ninzu"])
+            f.checks("④委託先への特定個人情報ファイルの提供方法", it["hoho"], "grid2")
+            f.text("⑤委託先名の確認方法", it["kakunin"])
+            f.text("⑥委託先名", it["saki"])
+            n = 7
+        else:
+            f.choice("②委託先における取扱者数", "OPT-NINZU6", it["ninzu"])
+            f.text("③委託先名", it["saki"])
+            n = 4
+        f.block("再委託",
+                f.C(f"{num(n)}再委託の有無　※", "OPT-SAIITAKU", it["sai"], sub=True),
+                f.T(f"{num(n + 1)}再委託の許諾方法", it["kyodaku"], sub=True),
+                f.T(f"{num(n + 2)}再委託事項", it["sai_jikou"], sub=True), vertical=True)
+
+    f.item(5, "特定個人情報の提供・移転（委託に伴うものを除く。）")
     counts = {"提供を行っている": len(II["teikyo"]), "移転を行っている": len(II["iten"])}
     f.checks("提供・移転の有無", II["umu"], "umu", counts=counts)
-    for j, t in enumerate(II["teikyo"], 1):
-        if j == 2:
-            f.range("提供先2～5")
-        f.group(f"提供先{j}", value=t["to"], printed=f"提供先{j}")
-        f.text("①法令上の根拠", t["konkyo"])
-        f.text("②提供先における用途", t["youto"])
-        f.text("③提供する情報", t["info"])
-        f.choice("④提供する情報の対象となる本人の数", "OPT-HONNIN", t["honnin"])
-        f.text("⑤提供する情報の対象となる本人の範囲", t["hani"])
-        f.checks("⑥提供方法", t["hoho"], "grid2")
-        f.text("⑦時期・頻度", t["jiki"])
-    for j, t in enumerate(II["iten"], 1):
-        if j == 2:
-            f.range("移転先2～5")
-        f.group(f"移転先{j}", value=t["to"], printed=f"移転先{j}")
-        f.text("①法令上の根拠", t["konkyo"])
-        f.text("②移転先における用途", t["youto"])
-        f.text("③移転する情報", t["info"])
-        f.choice("④移転する情報の対象となる本人の数", "OPT-HONNIN", t["honnin"])
-        f.text("⑤移転する情報の対象となる本人の範囲", t["hani"])
-        f.checks("⑥移転方法", t["hoho"], "grid2")
-        f.text("⑦時期・頻度", t["jiki"])
+    for verb, entries in (("提供", II["teikyo"]), ("移転", II["iten"])):
+        for t in groups(f, f"{verb}先", entries, value="to"):
+            f.text("①法令上の根拠", t["konkyo"])
+            f.text(f"②{verb}先における用途", t["youto"])
+            f.text(f"③{verb}する情報", t["info"])
+            f.choice(f"④{verb}する情報の対象となる本人の数", "OPT-HONNIN", t["honnin"])
+            f.text(f"⑤{verb}する情報の対象となる本人の範囲", t["hani"])
+            f.checks(f"⑥{verb}方法", t["hoho"], "grid2")
+            f.text("⑦時期・頻度", t["jiki"])
 
+    f.item(6, "特定個人情報の保管・消去")
+    if four:
+        f.text("①保管場所　※", II["hokan"])
+        f.block("②保管期間",
+                f.C("期間", "OPT-KIKAN", II["kikan"], circ=2, sub=True),
+                f.T("その妥当性", II["kikan_datou"], circ=2, sub=True))
+        f.text("③消去方法", II["shoukyo"])
+    else:
+        f.text("保管場所　※", II["hokan"])
+    f.item_value(7, "備考", II["bikou"], keyed=False)
 
-def changes_table(f, doc, appendix):
-    f.sheet(appendix)
-    f.add(k="section", text=f"{appendix}　変更箇所")
-    rows = [list(r) for r in doc.get("changes", [])]
-    f.add(k="table", header=["変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明"],
-          rows=rows, widths=[4, 6, 6, 6, 3, 5])
-
-
-def beppyo(f, doc, appendix):
-    items = doc["II"].get("beppyo") or []
+    appendix = "（別添２）" if four else "（別添１）"
+    items = II.get("beppyo") or []
     f.sheet(appendix)
     f.add(k="section", text=f"{appendix} 特定個人情報ファイル記録項目")
     if items:
-        f.add(k="note", text="【" + doc["II"]["file"] + "】\n" + "、".join(f"{i}.{x}" for i, x in enumerate(items, 1)))
+        f.add(k="note", text="【" + II["file"] + "】\n" + "、".join(f"{i}.{x}" for i, x in enumerate(items, 1)))
+
+
+def disclosure(f, roman, S, four):
+    """開示請求、問合せ: Ⅴ of 様式4, Ⅳ of 様式3 (without 特記事項, 手数料等, ファイル簿の公表)."""
+    f.section(roman, "開示請求、問合せ")
+    f.item(1, "特定個人情報の開示・訂正・利用停止請求", circ_where=four)
+    f.text("①請求先", S["seikyuu"])
+    if four:
+        f.text_block("②請求方法", S["houhou"], ("特記事項", S["tokki"]))
+        f.block("③手数料等",
+                f.C("③手数料等", "OPT-TESURYO", S["tesuryo"], circ=3),
+                f.P(f"（手数料額、納付方法：　{S['tesuryo_text']}　）"))
+        f.choice_block("④個人情報ファイル簿の公表", "OPT-OKONAU", S["koukai"],
+                       ("個人情報ファイル名", S["koukai_file"]), ("公表場所", S["koukai_basho"]))
+        n = 5
+    else:
+        f.text("②請求方法", S["houhou"])
+        n = 3
+    f.text(f"{num(n)}法令による特別の手続", S["tokubetsu"])
+    f.text(f"{num(n + 1)}個人情報ファイル簿への不記載等", S["fukisai"])
+    f.item(2, "特定個人情報ファイルの取扱いに関する問合せ")
+    f.text("①連絡先", S["renraku"])
+    f.text("②対応方法", S["taiou"])
+
+
+def procedure(f, doc, roman, four):
+    """評価実施手続 (Ⅵ of 様式4, Ⅴ of 様式3) and the appendix 変更箇所."""
+    S = doc[roman]
+    optional = "" if four else "　【任意】"
+    f.section(roman, "評価実施手続")
+    f.item(1, "基礎項目評価")
+    f.text("①実施日", S["jisshi"])
+    f.choice("②しきい値判断結果", "OPT-SHIKII-4" if four else "OPT-SHIKII-3", S["shikii"])
+    f.item(2, "国民・住民等からの意見の聴取" + optional)
+    f.text("①方法", S["iken_houhou"])
+    f.text("②実施日・期間", S["iken_kikan"])
+    if four:
+        f.text("③期間を短縮する特段の理由", S["tanshuku"])
+        f.text("④主な意見の内容", S["iken_naiyou"])
+        f.text("⑤評価書への反映", S["hanei"])
+    else:
+        f.text("③主な意見の内容", S["iken_naiyou"])
+    f.item(3, "第三者点検" + optional)
+    f.text("①実施日", S["daisansha_bi"])
+    f.text("②方法", S["daisansha_houhou"])
+    f.text("③結果", S["daisansha_kekka"])
+    if four:
+        f.item(4, "個人情報保護委員会の承認　【行政機関等のみ】")
+        f.text("①提出日", S["teishutsu"])
+        f.text("②個人情報保護委員会による審査", S["shinsa"])
+
+    appendix = "（別添３）" if four else "（別添２）"
+    f.sheet(appendix)
+    f.add(k="section", text=f"{appendix}　変更箇所")
+    f.add(k="table", header=["変更日", "項目", "変更前の記載", "変更後の記載", "提出時期", "提出時期に係る説明"],
+          rows=[list(r) for r in doc.get("changes", [])], widths=[4, 6, 6, 6, 3, 5])
+
+
+# ---------------------------------------------------------------------------------------
+# Ⅲ: items 2–7 have the same headings (title, section switch) in both forms; their risks differ.
+
+III_ITEMS = {
+    2: "特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）",
+    3: "特定個人情報の使用",
+    4: "特定個人情報ファイルの取扱いの委託",
+    5: "特定個人情報の提供・移転（委託や情報提供ネットワークシステムを通じた提供を除く。）",
+    6: "情報提供ネットワークシステムとの接続",
+    7: "特定個人情報の保管・消去",
+}
+# item: the switch's key label, its boxes (option, key of the document's Ⅲ)
+III_SWITCHES = {
+    4: ("取扱いの委託", [("委託しない", "sw_itaku")]),
+    5: ("特定個人情報の提供・移転", [("提供・移転しない", "sw_teikyo")]),
+    6: ("情報提供ネットワークシステムとの接続", [("接続しない(入手)", "sw_nyushu"), ("接続しない(提供)", "sw_teikyo6")]),
+}
+
+
+class Risks:
+    """Writes Ⅲ of either form: the part heading and ``１．特定個人情報ファイル名``, then (through
+    the methods) item headings and the rows that recur in every risk, taking the document's Ⅲ
+    texts and choices by key (`t["2.1.sochi"]`, `c["2.1"]`)."""
+
+    def __init__(self, f, doc, title):
+        self.f, self.III = f, doc["III"]
+        self.t, self.c = self.III["texts"], self.III["choices"]
+        f.section("III", title)
+        f.item_value(1, "特定個人情報ファイル名", self.III["file"])
+
+    def item(self, n):
+        label, boxes = III_SWITCHES.get(n, (None, []))
+        self.f.item(n, III_ITEMS[n], switch=[(box, self.III[key]) for box, key in boxes], switch_label=label,
+                    circ_where=n == 7)
+
+    def text(self, label, key):
+        self.f.text(label, self.t[key])
+
+    def measure(self, label, lst, key, text_label):
+        """A choice and the text that describes it: `ユーザ認証の管理` + `具体的な管理方法`."""
+        self.f.choice(label, lst, self.c[key])
+        self.f.text(text_label, self.t[key])
+
+    def juubun(self, key):
+        self.f.choice("リスクへの対策は十分か", "OPT-JUUBUN", self.c[key])
+
+    def close(self, key):
+        """The end of a risk: `その他の措置の内容` (keyed under no choice) and `リスクへの対策は十分か`."""
+        self.f.last_choice = None
+        self.text("その他の措置の内容", f"{key}.sonota")
+        self.juubun(key)
+
+    def sochi(self, n, title, key):
+        """A risk of one text, `リスクに対する措置の内容`."""
+        self.f.risk(n, title)
+        self.text("リスクに対する措置の内容", f"{key}.sochi")
+        self.juubun(key)
+
+    def jiko(self, n, key, naiyou, saihatsu):
+        """`⑨過去３年以内に、…重大事故が発生したか` with その内容 and 再発防止策の内容."""
+        label = f"{num(n)}過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか"
+        self.f.choice_block(label, "OPT-JIKO", self.c[key], ("その内容", naiyou), ("再発防止策の内容", saihatsu),
+                            key_label="重大事故が発生したか")
+
+    def contract(self, word):
+        """Ⅲ4's last risk rows in both forms: the contract's 規定 and 再委託先 (`…適切な取扱いの確保`
+        in 様式4, `…の担保` in 様式3), then the item's end."""
+        self.measure("委託契約書中の特定個人情報ファイルの取扱いに関する規定", "OPT-SADAME", "4.kitei", "規定の内容")
+        self.measure(f"再委託先による特定個人情報ファイルの適切な取扱いの{word}", "OPT-SAIITAKU-TANPO", "4.saiitaku",
+                     "具体的な方法")
+        self.close("4")
+        self.other(4)
+
+    def other(self, n):
+        """An item's closing full-width row `…におけるその他のリスク及びそのリスクに対する措置`."""
+        self.f.grp = None
+        joint = "に伴う" if n == 6 else "における"
+        self.f.wide(f"{III_ITEMS[n]}{joint}その他のリスク及びそのリスクに対する措置", self.t[f"{n}.other"])
 
 
 # ---------------------------------------------------------------------------------------
 # 様式4 全項目評価書
 
-def build4(doc):
-    f = Form(doc)
-    cover(f, doc)
-    f.sheet("項目一覧")
-    f.add(k="toc", lines=TOC4)
-    I, II, III, IV, V, VI = (doc[s] for s in ("I", "II", "III", "IV", "V", "VI"))
+def risks4(f, doc):
+    r = Risks(f, doc, "特定個人情報ファイルの取扱いプロセスにおけるリスク対策　※（７．リスク１⑨を除く。）")
+    III, t, c = r.III, r.t, r.c
 
-    f.section("I", "Ⅰ　基本情報", "Ⅰ")
-    f.item(1, "特定個人情報ファイルを取り扱う事務")
-    f.text("①事務の名称", I["jimu"])
-    f.text("②事務の内容　※", I["naiyou"])
-    f.choice("③対象人数", "OPT-TAISHO5", I["taisho"])
-    systems(f, I)
-    f.item(3, "特定個人情報ファイル名")
-    f.value(I["file"], key_label="特定個人情報ファイル名")
-    f.item(4, "特定個人情報ファイルを取り扱う理由")
-    f.text("①事務実施上の必要性", I["hitsuyou"])
-    f.text("②実現が期待されるメリット", I["merit"])
-    f.item(5, "個人番号の利用　※")
-    f.text("法令上の根拠", I["riyou_konkyo"])
-    f.item(6, "情報提供ネットワークシステムによる情報連携　※")
-    f.choice("①実施の有無", "OPT-JISSHI", I["renkei"])
-    f.text("②法令上の根拠", I["renkei_konkyo"])
-    f.item(7, "評価実施機関における担当部署")
-    f.text("①部署", I["busho"])
-    f.text("②所属長の役職名", I["shozokuchou"])
-    f.item(8, "他の評価実施機関")
-    f.value(I["other"], key_label="他の評価実施機関")
-
-    f.section("II", "Ⅱ　特定個人情報ファイルの概要", "Ⅱ")
-    f.item(1, "特定個人情報ファイル名")
-    f.value(II["file"], key_label="特定個人情報ファイル名")
-    f.item(2, "基本情報")
-    f.choice("①ファイルの種類　※", "OPT-FILETYPE", II["kind"])
-    f.choice("②対象となる本人の数", "OPT-HONNIN", II["honnin"])
-    f.block("③対象となる本人の範囲　※",
-            f.T("③対象となる本人の範囲　※", II["hani"], circ=3),
-            f.T("その必要性", II["hitsuyou"], circ=3, sub=True))
-    kiroku_block(f, II)
-    f.text("⑤保有開始日", II["hoyu"])
-    f.text("⑥事務担当部署", II["tantou"])
-    f.item(3, "特定個人情報の入手・使用")
-    f.checks("①入手元　※", II["moto"], "lines")
-    f.checks("②入手方法", II["houhou"], "grid2")
-    f.text("③入手の時期・頻度", II["jiki"])
-    f.text("④入手に係る妥当性", II["datou"])
-    f.text("⑤本人への明示", II["meiji"])
-    f.block("⑥使用目的　※",
-            f.T("⑥使用目的　※", II["mokuteki"], circ=6),
-            f.T("変更の妥当性", II["henkou"], circ=6, sub=True))
-    f.block("⑦使用の主体",
-            f.T("使用部署　※", II["shiyou_busho"], circ=7, sub=True),
-            f.C("使用者数", "OPT-NINZU6", II["shiyousha"], circ=7, sub=True))
-    f.block("⑧使用方法　※",
-            f.T("⑧使用方法　※", II["shiyou_houhou"], circ=8),
-            f.T("情報の突合　※", II["totsugou"], circ=8, sub=True),
-            f.T("情報の統計分析　※", II["toukei"], circ=8, sub=True),
-            f.T("権利利益に影響を与え得る決定　※", II["kettei"], circ=8, sub=True))
-    f.text("⑨使用開始日", II["kaishi"])
-
-    f.item(4, "特定個人情報ファイルの取扱いの委託")
-    f.choice("委託の有無　※", "OPT-ITAKU", II["itaku"], count=len(II["itaku_list"]))
-    for j, it in enumerate(II["itaku_list"], 1):
-        if j == 2:
-            f.range("委託事項2～5")
-        f.group(f"委託事項{j}", value=it["subject"])
-        f.text("①委託内容", it["naiyou"])
-        f.block("②取扱いを委託する特定個人情報ファイルの範囲",
-                f.C("②取扱いを委託する特定個人情報ファイルの範囲", "OPT-HANI", it["hani"], circ=2),
-                f.C("対象となる本人の数", "OPT-HONNIN", it["honnin"], circ=2, sub=True),
-                f.T("対象となる本人の範囲　※", it["taisho"], circ=2, sub=True),
-                f.T("その妥当性", it["datousei"], circ=2, sub=True))
-        f.choice("③委託先における取扱者数", "OPT-NINZU6", it["ninzu"])
-        f.checks("④委託先への特定個人情報ファイルの提供方法", it["hoho"], "grid2")
-        f.text("⑤委託先名の確認方法", it["kakunin"])
-        f.text("⑥委託先名", it["saki"])
-        f.block("再委託",
-                f.C("⑦再委託の有無　※", "OPT-SAIITAKU", it["sai"], sub=True),
-                f.T("⑧再委託の許諾方法", it["kyodaku"], sub=True),
-                f.T("⑨再委託事項", it["sai_jikou"], sub=True), vertical=True)
-
-    f.item(5, "特定個人情報の提供・移転（委託に伴うものを除く。）")
-    teikyo_iten(f, II)
-
-    f.item(6, "特定個人情報の保管・消去")
-    f.text("①保管場所　※", II["hokan"])
-    f.block("②保管期間",
-            f.C("期間", "OPT-KIKAN", II["kikan"], circ=2, sub=True),
-            f.T("その妥当性", II["kikan_datou"], circ=2, sub=True))
-    f.text("③消去方法", II["shoukyo"])
-    f.item(7, "備考")
-    f.value(II["bikou"])
-    beppyo(f, doc, "（別添２）")
-
-    # Ⅲ -------------------------------------------------------------------------------
-    t, c = III["texts"], III["choices"]
-    f.section("III", "Ⅲ　特定個人情報ファイルの取扱いプロセスにおけるリスク対策　※（７．リスク１⑨を除く。）", "Ⅲ")
-    f.item(1, "特定個人情報ファイル名")
-    f.value(III["file"], key_label="特定個人情報ファイル名")
-
-    def juubun(key):
-        f.choice("リスクへの対策は十分か", "OPT-JUUBUN", c[key])
-
-    f.item(2, "特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）")
+    r.item(2)
     f.risk(1, "目的外の入手が行われるリスク")
-    f.text("対象者以外の情報の入手を防止するための措置の内容", t["2.1.taishousha"])
-    f.text("必要な情報以外を入手することを防止するための措置の内容", t["2.1.hitsuyou"])
-    f.text("その他の措置の内容", t["2.1.sonota"])
-    juubun("2.1")
-    f.risk(2, "不適切な方法で入手が行われるリスク")
-    f.text("リスクに対する措置の内容", t["2.2.sochi"])
-    juubun("2.2")
+    r.text("対象者以外の情報の入手を防止するための措置の内容", "2.1.taishousha")
+    r.text("必要な情報以外を入手することを防止するための措置の内容", "2.1.hitsuyou")
+    r.close("2.1")
+    r.sochi(2, "不適切な方法で入手が行われるリスク", "2.2")
     f.risk(3, "入手した特定個人情報が不正確であるリスク")
-    f.text("入手の際の本人確認の措置の内容", t["2.3.honnin"])
-    f.text("個人番号の真正性確認の措置の内容", t["2.3.shinsei"])
-    f.text("特定個人情報の正確性確保の措置の内容", t["2.3.seikaku"])
-    f.text("その他の措置の内容", t["2.3.sonota"])
-    juubun("2.3")
-    f.risk(4, "入手の際に特定個人情報が漏えい・紛失するリスク")
-    f.text("リスクに対する措置の内容", t["2.4.sochi"])
-    juubun("2.4")
-    f.grp = None
-    f.wide("特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）におけるその他のリスク及びそのリスクに対する措置", t["2.other"])
+    r.text("入手の際の本人確認の措置の内容", "2.3.honnin")
+    r.text("個人番号の真正性確認の措置の内容", "2.3.shinsei")
+    r.text("特定個人情報の正確性確保の措置の内容", "2.3.seikaku")
+    r.close("2.3")
+    r.sochi(4, "入手の際に特定個人情報が漏えい・紛失するリスク", "2.4")
+    r.other(2)
 
-    f.item(3, "特定個人情報の使用")
+    r.item(3)
     f.risk(1, "目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスク")
-    f.text("宛名システム等における措置の内容", t["3.1.atena"])
-    f.text("事務で使用するその他のシステムにおける措置の内容", t["3.1.jimu"])
-    f.text("その他の措置の内容", t["3.1.sonota"])
-    juubun("3.1")
+    r.text("宛名システム等における措置の内容", "3.1.atena")
+    r.text("事務で使用するその他のシステムにおける措置の内容", "3.1.jimu")
+    r.close("3.1")
     f.risk(2, "権限のない者（元職員、アクセス権限のない職員等）によって不正に使用されるリスク")
-    f.choice("ユーザ認証の管理", "OPT-OKONAU", c["3.2.user"])
-    f.text("具体的な管理方法", t["3.2.user"])
-    f.choice("アクセス権限の発効・失効の管理", "OPT-OKONAU", c["3.2.hakkou"])
-    f.text("具体的な管理方法", t["3.2.hakkou"])
-    f.choice("アクセス権限の管理", "OPT-OKONAU", c["3.2.kanri"])
-    f.text("具体的な管理方法", t["3.2.kanri"])
-    f.choice("特定個人情報の使用の記録", "OPT-KIROKU", c["3.2.kiroku"])
-    f.text("具体的な方法", t["3.2.kiroku"])
-    f.last_choice = None
-    f.text("その他の措置の内容", t["3.2.sonota"])
-    juubun("3.2")
-    f.risk(3, "従業者が事務外で使用するリスク")
-    f.text("リスクに対する措置の内容", t["3.3.sochi"])
-    juubun("3.3")
-    f.risk(4, "特定個人情報ファイルが不正に複製されるリスク")
-    f.text("リスクに対する措置の内容", t["3.4.sochi"])
-    juubun("3.4")
-    f.grp = None
-    f.wide("特定個人情報の使用におけるその他のリスク及びそのリスクに対する措置", t["3.other"])
+    r.measure("ユーザ認証の管理", "OPT-OKONAU", "3.2.user", "具体的な管理方法")
+    r.measure("アクセス権限の発効・失効の管理", "OPT-OKONAU", "3.2.hakkou", "具体的な管理方法")
+    r.measure("アクセス権限の管理", "OPT-OKONAU", "3.2.kanri", "具体的な管理方法")
+    r.measure("特定個人情報の使用の記録", "OPT-KIROKU", "3.2.kiroku", "具体的な方法")
+    r.close("3.2")
+    r.sochi(3, "従業者が事務外で使用するリスク", "3.3")
+    r.sochi(4, "特定個人情報ファイルが不正に複製されるリスク", "3.4")
+    r.other(3)
 
-    f.item(4, "特定個人情報ファイルの取扱いの委託", switch=[("委託しない", III["sw_itaku"])],
-           switch_label="取扱いの委託")
+    r.item(4)
     f.grp = "リスク"
     f.note("委託先による特定個人情報の不正入手・不正な使用に関するリスク\n"
            "委託先による特定個人情報の不正な提供に関するリスク\n"
            "委託先による特定個人情報の保管・消去に関するリスク\n"
            "委託契約終了後の不正な使用等のリスク\n"
            "再委託に関するリスク")
-    f.text("情報保護管理体制の確認", t["4.taisei"])
-    f.choice("特定個人情報ファイルの閲覧者・更新者の制限", "OPT-SEIGEN", c["4.seigen"])
-    f.text("具体的な制限方法", t["4.seigen"])
-    f.choice("特定個人情報ファイルの取扱いの記録", "OPT-KIROKU", c["4.kiroku"])
-    f.text("具体的な方法", t["4.kiroku"])
+    r.text("情報保護管理体制の確認", "4.taisei")
+    r.measure("特定個人情報ファイルの閲覧者・更新者の制限", "OPT-SEIGEN", "4.seigen", "具体的な制限方法")
+    r.measure("特定個人情報ファイルの取扱いの記録", "OPT-KIROKU", "4.kiroku", "具体的な方法")
     f.choice("特定個人情報の提供ルール", "OPT-SADAME", c["4.teikyo"])
-    f.text("委託先から他者への提供に関するルールの内容及びルール遵守の確認方法", t["4.teikyo_tasha"])
-    f.text("委託元と委託先間の提供に関するルールの内容及びルール遵守の確認方法", t["4.teikyo_moto"])
-    f.choice("特定個人情報の消去ルール", "OPT-SADAME", c["4.shoukyo"])
-    f.text("ルールの内容及びルール遵守の確認方法", t["4.shoukyo"])
-    f.choice("委託契約書中の特定個人情報ファイルの取扱いに関する規定", "OPT-SADAME", c["4.kitei"])
-    f.text("規定の内容", t["4.kitei"])
-    f.choice("再委託先による特定個人情報ファイルの適切な取扱いの確保", "OPT-SAIITAKU-TANPO", c["4.saiitaku"])
-    f.text("具体的な方法", t["4.saiitaku"])
-    f.last_choice = None
-    f.text("その他の措置の内容", t["4.sonota"])
-    juubun("4")
-    f.grp = None
-    f.wide("特定個人情報ファイルの取扱いの委託におけるその他のリスク及びそのリスクに対する措置", t["4.other"])
+    r.text("委託先から他者への提供に関するルールの内容及びルール遵守の確認方法", "4.teikyo_tasha")
+    r.text("委託元と委託先間の提供に関するルールの内容及びルール遵守の確認方法", "4.teikyo_moto")
+    r.measure("特定個人情報の消去ルール", "OPT-SADAME", "4.shoukyo", "ルールの内容及びルール遵守の確認方法")
+    r.contract("確保")
 
-    f.item(5, "特定個人情報の提供・移転（委託や情報提供ネットワークシステムを通じた提供を除く。）",
-           switch=[("提供・移転しない", III["sw_teikyo"])], switch_label="特定個人情報の提供・移転")
+    r.item(5)
     f.risk(1, "不正な提供・移転が行われるリスク")
-    f.choice("特定個人情報の提供・移転の記録", "OPT-KIROKU", c["5.1.kiroku"])
-    f.text("具体的な方法", t["5.1.kiroku"])
-    f.choice("特定個人情報の提供・移転に関するルール", "OPT-SADAME", c["5.1.rule"])
-    f.text("ルールの内容及びルール遵守の確認方法", t["5.1.rule"])
-    f.last_choice = None
-    f.text("その他の措置の内容", t["5.1.sonota"])
-    juubun("5.1")
-    f.risk(2, "不適切な方法で提供・移転が行われるリスク")
-    f.text("リスクに対する措置の内容", t["5.2.sochi"])
-    juubun("5.2")
-    f.risk(3, "誤った情報を提供・移転してしまうリスク、誤った相手に提供・移転してしまうリスク")
-    f.text("リスクに対する措置の内容", t["5.3.sochi"])
-    juubun("5.3")
-    f.grp = None
-    f.wide("特定個人情報の提供・移転（委託や情報提供ネットワークシステムを通じた提供を除く。）におけるその他のリスク及びそのリスクに対する措置", t["5.other"])
+    r.measure("特定個人情報の提供・移転の記録", "OPT-KIROKU", "5.1.kiroku", "具体的な方法")
+    r.measure("特定個人情報の提供・移転に関するルール", "OPT-SADAME", "5.1.rule", "ルールの内容及びルール遵守の確認方法")
+    r.close("5.1")
+    r.sochi(2, "不適切な方法で提供・移転が行われるリスク", "5.2")
+    r.sochi(3, "誤った情報を提供・移転してしまうリスク、誤った相手に提供・移転してしまうリスク", "5.3")
+    r.other(5)
 
-    f.item(6, "情報提供ネットワークシステムとの接続",
-           switch=[("接続しない(入手)", III["sw_nyushu"]), ("接続しない(提供)", III["sw_teikyo6"])],
-           switch_label="情報提供ネットワークシステムとの接続")
+    r.item(6)
     for n, title in enumerate(["目的外の入手が行われるリスク", "安全が保たれない方法によって入手が行われるリスク",
                                "入手した特定個人情報が不正確であるリスク", "入手の際に特定個人情報が漏えい・紛失するリスク",
                                "不正な提供が行われるリスク", "不適切な方法で提供されるリスク",
                                "誤った情報を提供してしまうリスク、誤った相手に提供してしまうリスク"], 1):
-        f.risk(n, title)
-        f.text("リスクに対する措置の内容", t[f"6.{n}.sochi"])
-        juubun(f"6.{n}")
-    f.grp = None
-    f.wide("情報提供ネットワークシステムとの接続に伴うその他のリスク及びそのリスクに対する措置", t["6.other"])
+        r.sochi(n, title, f"6.{n}")
+    r.other(6)
 
-    f.item(7, "特定個人情報の保管・消去", circ_where=True)
+    r.item(7)
     f.risk(1, "特定個人情報の漏えい・滅失・毀損リスク")
     f.choice("①NISC政府機関統一基準群", "OPT-NISC", c["7.1.nisc"])
     f.choice("②安全管理体制", "OPT-SEIBI", c["7.1.taisei"])
     f.choice("③安全管理規程", "OPT-SEIBI", c["7.1.kitei"])
     f.choice("④安全管理体制・規程の職員への周知", "OPT-SHUCHI", c["7.1.shuchi"])
-    f.block("⑤物理的対策",
-            f.C("⑤物理的対策", "OPT-OKONAU3", c["7.1.butsuri"], circ=5),
-            f.T("具体的な対策の内容", t["7.1.butsuri"], circ=5, sub=True))
-    f.block("⑥技術的対策",
-            f.C("⑥技術的対策", "OPT-OKONAU3", c["7.1.gijutsu"], circ=6),
-            f.T("具体的な対策の内容", t["7.1.gijutsu"], circ=6, sub=True))
+    f.choice_block("⑤物理的対策", "OPT-OKONAU3", c["7.1.butsuri"], ("具体的な対策の内容", t["7.1.butsuri"]))
+    f.choice_block("⑥技術的対策", "OPT-OKONAU3", c["7.1.gijutsu"], ("具体的な対策の内容", t["7.1.gijutsu"]))
     f.choice("⑦バックアップ", "OPT-OKONAU3", c["7.1.backup"])
     f.choice("⑧事故発生時手順の策定・周知", "OPT-OKONAU3", c["7.1.jiko_tejun"])
-    f.block("⑨過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか",
-            f.C("⑨過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか", "OPT-JIKO",
-                c["7.1.jiko"], circ=9, key_label="重大事故が発生したか"),
-            f.T("その内容", III["jiko_naiyou"] if c["7.1.jiko"] == "発生あり" else t["7.1.jiko_naiyou"], circ=9, sub=True),
-            f.T("再発防止策の内容", III["saihatsu"] if c["7.1.jiko"] == "発生あり" else t["7.1.saihatsu"], circ=9, sub=True))
-    f.block("⑩死者の個人番号",
-            f.C("⑩死者の個人番号", "OPT-HOKAN", c["7.1.shisha"], circ=10),
-            f.T("具体的な保管方法", t["7.1.shisha"], circ=10, sub=True))
-    f.last_choice = None
-    f.text("その他の措置の内容", t["7.1.sonota"])
-    juubun("7.1")
-    f.risk(2, "特定個人情報が古い情報のまま保管され続けるリスク")
-    f.text("リスクに対する措置の内容", t["7.2.sochi"])
-    juubun("7.2")
+    happened = c["7.1.jiko"] == "発生あり"
+    r.jiko(9, "7.1.jiko", III["jiko_naiyou"] if happened else t["7.1.jiko_naiyou"],
+           III["saihatsu"] if happened else t["7.1.saihatsu"])
+    f.choice_block("⑩死者の個人番号", "OPT-HOKAN", c["7.1.shisha"], ("具体的な保管方法", t["7.1.shisha"]))
+    r.close("7.1")
+    r.sochi(2, "特定個人情報が古い情報のまま保管され続けるリスク", "7.2")
     f.risk(3, "特定個人情報が消去されずいつまでも存在するリスク")
-    f.choice("消去手順", "OPT-SADAME", c["7.3.tejun"])
-    f.text("手順の内容", t["7.3.tejun"])
-    f.last_choice = None
-    f.text("その他の措置の内容", t["7.3.sonota"])
-    juubun("7.3")
-    f.grp = None
-    f.wide("特定個人情報の保管・消去におけるその他のリスク及びそのリスクに対する措置", t["7.other"])
+    r.measure("消去手順", "OPT-SADAME", "7.3.tejun", "手順の内容")
+    r.close("7.3")
+    r.other(7)
 
-    # Ⅳ–Ⅵ -----------------------------------------------------------------------------
-    f.section("IV", "Ⅳ　その他のリスク対策　※", "Ⅳ")
+
+def other_risks4(f, IV):
+    f.section("IV", "その他のリスク対策　※")
     f.item(1, "監査", circ_where=True)
-    f.block("①自己点検",
-            f.C("①自己点検", "OPT-OKONAU3", IV["jiko_tenken"], circ=1),
-            f.T("具体的なチェック方法", IV["jiko_tenken_text"], circ=1, sub=True))
-    f.block("②監査",
-            f.C("②監査", "OPT-OKONAU3", IV["kansa"], circ=2),
-            f.T("具体的な内容", IV["kansa_text"], circ=2, sub=True))
+    f.choice_block("①自己点検", "OPT-OKONAU3", IV["jiko_tenken"], ("具体的なチェック方法", IV["jiko_tenken_text"]))
+    f.choice_block("②監査", "OPT-OKONAU3", IV["kansa"], ("具体的な内容", IV["kansa_text"]))
     f.item(2, "従業者に対する教育・啓発")
-    f.block("従業者に対する教育・啓発",
-            f.C("従業者に対する教育・啓発", "OPT-OKONAU3", IV["kyouiku"]),
-            f.T("具体的な方法", IV["kyouiku_text"], sub=True))
-    f.item(3, "その他のリスク対策")
-    f.value(IV["sonota"])
+    f.choice_block("従業者に対する教育・啓発", "OPT-OKONAU3", IV["kyouiku"], ("具体的な方法", IV["kyouiku_text"]))
+    f.item_value(3, "その他のリスク対策", IV["sonota"], keyed=False)
 
-    f.section("V", "Ⅴ　開示請求、問合せ", "Ⅴ")
-    f.item(1, "特定個人情報の開示・訂正・利用停止請求", circ_where=True)
-    f.text("①請求先", V["seikyuu"])
-    f.block("②請求方法",
-            f.T("②請求方法", V["houhou"], circ=2),
-            f.T("特記事項", V["tokki"], circ=2, sub=True))
-    f.block("③手数料等",
-            f.C("③手数料等", "OPT-TESURYO", V["tesuryo"], circ=3),
-            f.P(f"（手数料額、納付方法：　{V['tesuryo_text']}　）"))
-    f.block("④個人情報ファイル簿の公表",
-            f.C("④個人情報ファイル簿の公表", "OPT-OKONAU", V["koukai"], circ=4),
-            f.T("個人情報ファイル名", V["koukai_file"], circ=4, sub=True),
-            f.T("公表場所", V["koukai_basho"], circ=4, sub=True))
-    f.text("⑤法令による特別の手続", V["tokubetsu"])
-    f.text("⑥個人情報ファイル簿への不記載等", V["fukisai"])
-    f.item(2, "特定個人情報ファイルの取扱いに関する問合せ")
-    f.text("①連絡先", V["renraku"])
-    f.text("②対応方法", V["taiou"])
 
-    f.section("VI", "Ⅵ　評価実施手続", "Ⅵ")
-    f.item(1, "基礎項目評価")
-    f.text("①実施日", VI["jisshi"])
-    f.choice("②しきい値判断結果", "OPT-SHIKII-4", VI["shikii"])
-    f.item(2, "国民・住民等からの意見の聴取")
-    f.text("①方法", VI["iken_houhou"])
-    f.text("②実施日・期間", VI["iken_kikan"])
-    f.text("③期間を短縮する特段の理由", VI["tanshuku"])
-    f.text("④主な意見の内容", VI["iken_naiyou"])
-    f.text("⑤評価書への反映", VI["hanei"])
-    f.item(3, "第三者点検")
-    f.text("①実施日", VI["daisansha_bi"])
-    f.text("②方法", VI["daisansha_houhou"])
-    f.text("③結果", VI["daisansha_kekka"])
-    f.item(4, "個人情報保護委員会の承認　【行政機関等のみ】")
-    f.text("①提出日", VI["teishutsu"])
-    f.text("②個人情報保護委員会による審査", VI["shinsa"])
-    changes_table(f, doc, "（別添３）")
+def build4(doc):
+    f = start(doc, TOC4)
+    basic_info(f, doc["I"], four=True)
+    file_outline(f, doc, four=True)
+    risks4(f, doc)
+    other_risks4(f, doc["IV"])
+    disclosure(f, "V", doc["V"], four=True)
+    procedure(f, doc, "VI", four=True)
     return f.rows
 
 
 # ---------------------------------------------------------------------------------------
 # 様式3 重点項目評価書
 
-def build3(doc):
-    f = Form(doc)
-    cover(f, doc)
-    f.sheet("項目一覧")
-    f.add(k="toc", lines=TOC3)
-    I, II, III, IV, V = (doc[s] for s in ("I", "II", "III", "IV", "V"))
+def risks3(f, doc):
+    """Ⅲ of 様式3, Ⅲ8–10 (監査, 教育・啓発, その他のリスク対策) included."""
+    r = Risks(f, doc, "リスク対策　※（７．②を除く。）")
+    III, t, c = r.III, r.t, r.c
 
-    f.section("I", "Ⅰ　基本情報", "Ⅰ")
-    f.item(1, "特定個人情報ファイルを取り扱う事務")
-    f.text("①事務の名称", I["jimu"])
-    f.text("②事務の内容", I["naiyou"])
-    f.choice("③対象人数", "OPT-TAISHO5", I["taisho"])
-    systems(f, I)
-    f.item(3, "特定個人情報ファイル名")
-    f.value(I["file"], key_label="特定個人情報ファイル名")
-    f.item(4, "個人番号の利用　※")
-    f.text("法令上の根拠", I["riyou_konkyo"])
-    f.item(5, "情報提供ネットワークシステムによる情報連携　※")
-    f.choice("①実施の有無", "OPT-JISSHI", I["renkei"])
-    f.text("②法令上の根拠", I["renkei_konkyo"])
-    f.item(6, "評価実施機関における担当部署")
-    f.text("①部署", I["busho"])
-    f.text("②所属長の役職名", I["shozokuchou"])
-    f.item(7, "他の評価実施機関")
-    f.value(I["other"], key_label="他の評価実施機関")
+    r.item(2)
+    r.sochi(None, "目的外の入手が行われるリスク", "2")
+    r.other(2)
 
-    f.section("II", "Ⅱ　特定個人情報ファイルの概要", "Ⅱ")
-    f.item(1, "特定個人情報ファイル名")
-    f.value(II["file"], key_label="特定個人情報ファイル名")
-    f.item(2, "基本情報")
-    f.choice("①ファイルの種類　※", "OPT-FILETYPE", II["kind"])
-    f.choice("②対象となる本人の数", "OPT-HONNIN", II["honnin"])
-    f.block("③対象となる本人の範囲　※",
-            f.T("③対象となる本人の範囲　※", II["hani"], circ=3),
-            f.T("その必要性", II["hitsuyou"], circ=3, sub=True))
-    kiroku_block(f, II)
-    f.text("⑤保有開始日", II["hoyu"])
-    f.text("⑥事務担当部署", II["tantou"])
-    f.item(3, "特定個人情報の入手・使用")
-    f.checks("①入手元　※", II["moto"], "lines")
-    f.checks("②入手方法", II["houhou"], "grid2")
-    f.text("③使用目的　※", II["mokuteki"])
-    f.block("④使用の主体",
-            f.T("使用部署", II["shiyou_busho"], circ=4, sub=True),
-            f.C("使用者数", "OPT-NINZU6", II["shiyousha"], circ=4, sub=True))
-    f.block("⑤使用方法",
-            f.T("⑤使用方法", II["shiyou_houhou"], circ=5),
-            f.T("情報の突合", II["totsugou"], circ=5, sub=True))
-    f.text("⑥使用開始日", II["kaishi"])
-
-    f.item(4, "特定個人情報ファイルの取扱いの委託")
-    f.choice("委託の有無　※", "OPT-ITAKU", II["itaku"], count=len(II["itaku_list"]))
-    for j, it in enumerate(II["itaku_list"], 1):
-        if j == 2:
-            f.range("委託事項2～5")
-        f.group(f"委託事項{j}", value=it["subject"])
-        f.text("①委託内容", it["naiyou"])
-        f.choice("②委託先における取扱者数", "OPT-NINZU6", it["ninzu"])
-        f.text("③委託先名", it["saki"])
-        f.block("再委託",
-                f.C("④再委託の有無　※", "OPT-SAIITAKU", it["sai"], sub=True),
-                f.T("⑤再委託の許諾方法", it["kyodaku"], sub=True),
-                f.T("⑥再委託事項", it["sai_jikou"], sub=True), vertical=True)
-
-    f.item(5, "特定個人情報の提供・移転（委託に伴うものを除く。）")
-    teikyo_iten(f, II)
-    f.item(6, "特定個人情報の保管・消去")
-    f.text("保管場所　※", II["hokan"])
-    f.item(7, "備考")
-    f.value(II["bikou"])
-    beppyo(f, doc, "（別添１）")
-
-    # Ⅲ -------------------------------------------------------------------------------
-    t, c = III["texts"], III["choices"]
-    f.section("III", "Ⅲ　リスク対策　※（７．②を除く。）", "Ⅲ")
-    f.item(1, "特定個人情報ファイル名")
-    f.value(III["file"], key_label="特定個人情報ファイル名")
-
-    def juubun(key):
-        f.choice("リスクへの対策は十分か", "OPT-JUUBUN", c[key])
-
-    f.item(2, "特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）")
-    f.risk(None, "目的外の入手が行われるリスク")
-    f.text("リスクに対する措置の内容", t["2.sochi"])
-    juubun("2")
-    f.grp = None
-    f.wide("特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）におけるその他のリスク及びそのリスクに対する措置", t["2.other"])
-
-    f.item(3, "特定個人情報の使用")
-    f.risk(1, "目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスク")
-    f.text("リスクに対する措置の内容", t["3.1.sochi"])
-    juubun("3.1")
+    r.item(3)
+    r.sochi(1, "目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスク", "3.1")
     f.risk(2, "権限のない者（元職員、アクセス権限のない職員等）によって不正に使用されるリスク")
-    f.choice("ユーザ認証の管理", "OPT-OKONAU", c["3.2.user"])
-    f.text("具体的な管理方法", t["3.2.user"])
-    f.last_choice = None
-    f.text("その他の措置の内容", t["3.2.sonota"])
-    juubun("3.2")
-    f.grp = None
-    f.wide("特定個人情報の使用におけるその他のリスク及びそのリスクに対する措置", t["3.other"])
+    r.measure("ユーザ認証の管理", "OPT-OKONAU", "3.2.user", "具体的な管理方法")
+    r.close("3.2")
+    r.other(3)
 
-    f.item(4, "特定個人情報ファイルの取扱いの委託", switch=[("委託しない", III["sw_itaku"])],
-           switch_label="取扱いの委託")
+    r.item(4)
     f.risk(None, "委託先における不正な使用等のリスク")
-    f.choice("委託契約書中の特定個人情報ファイルの取扱いに関する規定", "OPT-SADAME", c["4.kitei"])
-    f.text("規定の内容", t["4.kitei"])
-    f.choice("再委託先による特定個人情報ファイルの適切な取扱いの担保", "OPT-SAIITAKU-TANPO", c["4.saiitaku"])
-    f.text("具体的な方法", t["4.saiitaku"])
-    f.last_choice = None
-    f.text("その他の措置の内容", t["4.sonota"])
-    juubun("4")
-    f.grp = None
-    f.wide("特定個人情報ファイルの取扱いの委託におけるその他のリスク及びそのリスクに対する措置", t["4.other"])
+    r.contract("担保")
 
-    f.item(5, "特定個人情報の提供・移転（委託や情報提供ネットワークシステムを通じた提供を除く。）",
-           switch=[("提供・移転しない", III["sw_teikyo"])], switch_label="特定個人情報の提供・移転")
+    r.item(5)
     if not III["sw_teikyo"]:
         f.risk(None, "不正な提供・移転が行われるリスク")
-        f.choice("特定個人情報の提供・移転に関するルール", "OPT-SADAME", c["5.rule"])
-        f.text("ルールの内容及びルール遵守の確認方法", t["5.rule"])
-        f.last_choice = None
-        f.text("その他の措置の内容", t["5.sonota"])
-        juubun("5")
-        f.grp = None
-        f.wide("特定個人情報の提供・移転（委託や情報提供ネットワークシステムを通じた提供を除く。）におけるその他のリスク及びそのリスクに対する措置", t["5.other"])
+        r.measure("特定個人情報の提供・移転に関するルール", "OPT-SADAME", "5.rule", "ルールの内容及びルール遵守の確認方法")
+        r.close("5")
+        r.other(5)
 
-    f.item(6, "情報提供ネットワークシステムとの接続",
-           switch=[("接続しない(入手)", III["sw_nyushu"]), ("接続しない(提供)", III["sw_teikyo6"])],
-           switch_label="情報提供ネットワークシステムとの接続")
+    r.item(6)
     if III.get("risk6_1", True):
-        f.risk(1, "目的外の入手が行われるリスク")
-        f.text("リスクに対する措置の内容", t["6.1.sochi"])
-        juubun("6.1")
+        r.sochi(1, "目的外の入手が行われるリスク", "6.1")
     if III.get("risk6_2", True):
-        f.risk(2, "不正な提供が行われるリスク")
-        f.text("リスクに対する措置の内容", t["6.2.sochi"])
-        juubun("6.2")
-    f.grp = None
-    f.wide("情報提供ネットワークシステムとの接続に伴うその他のリスク及びそのリスクに対する措置", t["6.other"])
+        r.sochi(2, "不正な提供が行われるリスク", "6.2")
+    r.other(6)
 
-    f.item(7, "特定個人情報の保管・消去", circ_where=True)
+    r.item(7)
     f.risk(None, "特定個人情報の漏えい・滅失・毀損リスク")
     f.choice("①事故発生時手順の策定・周知", "OPT-OKONAU3", c["7.jiko_tejun"])
-    f.block("②過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか",
-            f.C("②過去３年以内に、評価実施機関において、個人情報に関する重大事故が発生したか", "OPT-JIKO",
-                c["7.jiko"], circ=2, key_label="重大事故が発生したか"),
-            f.T("その内容", t["7.jiko_naiyou"], circ=2, sub=True),
-            f.T("再発防止策の内容", t["7.saihatsu"], circ=2, sub=True))
-    f.last_choice = None
-    f.text("その他の措置の内容", t["7.sonota"])
-    juubun("7")
-    f.grp = None
-    f.wide("特定個人情報の保管・消去におけるその他のリスク及びそのリスクに対する措置", t["7.other"])
+    r.jiko(2, "7.jiko", t["7.jiko_naiyou"], t["7.saihatsu"])
+    r.close("7")
+    r.other(7)
 
     f.item(8, "監査")
     f.checks("実施の有無", III["kansa"], "row3")
     f.item(9, III["kyouiku_label"])
-    f.block(III["kyouiku_label"],
-            f.C(III["kyouiku_label"], "OPT-OKONAU3", c["9"]),
-            f.T("具体的な方法", t["9.houhou"], sub=True))
-    f.item(10, "その他のリスク対策")
-    f.value(t["10"])
+    f.choice_block(III["kyouiku_label"], "OPT-OKONAU3", c["9"], ("具体的な方法", t["9.houhou"]))
+    f.item_value(10, "その他のリスク対策", t["10"], keyed=False)
 
-    f.section("IV", "Ⅳ　開示請求、問合せ", "Ⅳ")
-    f.item(1, "特定個人情報の開示・訂正・利用停止請求")
-    f.text("①請求先", IV["seikyuu"])
-    f.text("②請求方法", IV["houhou"])
-    f.text("③法令による特別の手続", IV["tokubetsu"])
-    f.text("④個人情報ファイル簿への不記載等", IV["fukisai"])
-    f.item(2, "特定個人情報ファイルの取扱いに関する問合せ")
-    f.text("①連絡先", IV["renraku"])
-    f.text("②対応方法", IV["taiou"])
 
-    f.section("V", "Ⅴ　評価実施手続", "Ⅴ")
-    f.item(1, "基礎項目評価")
-    f.text("①実施日", V["jisshi"])
-    f.choice("②しきい値判断結果", "OPT-SHIKII-3", V["shikii"])
-    f.item(2, "国民・住民等からの意見の聴取　【任意】")
-    f.text("①方法", V["iken_houhou"])
-    f.text("②実施日・期間", V["iken_kikan"])
-    f.text("③主な意見の内容", V["iken_naiyou"])
-    f.item(3, "第三者点検　【任意】")
-    f.text("①実施日", V["daisansha_bi"])
-    f.text("②方法", V["daisansha_houhou"])
-    f.text("③結果", V["daisansha_kekka"])
-    changes_table(f, doc, "（別添２）")
+def build3(doc):
+    f = start(doc, TOC3)
+    basic_info(f, doc["I"], four=False)
+    file_outline(f, doc, four=False)
+    risks3(f, doc)
+    disclosure(f, "IV", doc["IV"], four=False)
+    procedure(f, doc, "V", four=False)
     return f.rows
 
 
