@@ -66,8 +66,14 @@ fn every_flavour_of_every_seed() {
                 if matches!(flavour, "spaced" | "doubled") {
                     assert!(fl.contains(flavour), "{file}: flavour {fl}");
                 }
-                if ["sjis", "eucjp", "utf16le", "utf16be", "crlf", "bom"].contains(&flavour) && e["note"].as_str().unwrap_or("").contains("exactly") {
-                    assert_eq!(rec["fields"], base["fields"], "{file}: fields differ from the seed's");
+                // other bytes, same text: the same record, source aside (a legacy encoding that
+                // cannot hold every character of the seed is the one exception)
+                let lossless = ["utf16le", "utf16be", "crlf", "bom"].contains(&flavour)
+                    || (["sjis", "eucjp"].contains(&flavour) && !e["note"].as_str().unwrap_or("").contains("NOT fully"));
+                if lossless {
+                    for part in ["document", "fields", "tables"] {
+                        assert_eq!(rec[part], base[part], "{file}: {part} differs from the seed's");
+                    }
                 }
             }
             "marks_lost" => {
