@@ -8,7 +8,13 @@ fn main() {
                 eprintln!("{}: {}", d.code, d.message);
             }
             for l in pia_extract::layout::pages_to_lines(&pages) {
-                println!("p{} {:>4} {:?} | {}", l.page.unwrap_or(0), l.no, l.bbox.map(|b| [b[0] as i32, b[1] as i32]), l.raw.replace('\n', "⏎"));
+                println!(
+                    "p{} {:>4} {:?} | {}",
+                    l.page.unwrap_or(0),
+                    l.no,
+                    l.bbox.map(|b| [b[0] as i32, b[1] as i32]),
+                    l.raw.replace('\n', "⏎")
+                );
             }
         }
         Err(e) => eprintln!("error: {e:?}"),

@@ -11,7 +11,7 @@
 use crate::diag::{Diag, Level};
 use crate::extract::Certainty;
 use crate::lines::Line;
-use crate::marks::{lone_marks, pieces, Piece};
+use crate::marks::{Piece, lone_marks, pieces};
 use crate::normalize::key;
 use crate::template::{OptionList, Templates};
 
@@ -108,10 +108,11 @@ pub fn read_boxes(
             work[k].push(Work::Piece(h.end_line, p));
         }
         if h.switch
-            && let Some(p @ (Piece::Open { .. } | Piece::OpenText { .. })) = pieces(&lines[h.line].text).into_iter().next() {
-                let mark = matches!(p, Piece::Open { mark: true } | Piece::OpenText { mark: true, .. });
-                work[k].push(Work::Piece(h.line, Piece::Open { mark }));
-            }
+            && let Some(p @ (Piece::Open { .. } | Piece::OpenText { .. })) = pieces(&lines[h.line].text).into_iter().next()
+        {
+            let mark = matches!(p, Piece::Open { mark: true } | Piece::OpenText { mark: true, .. });
+            work[k].push(Work::Piece(h.line, Piece::Open { mark }));
+        }
     }
     // loose pieces: every line with brackets, marks or box labels
     struct Cand {
@@ -137,8 +138,8 @@ pub fn read_boxes(
             })
             .filter(|s| !s.is_empty())
             .collect();
-        let bracket_only = !ps.is_empty()
-            && ps.iter().all(|p| matches!(p, Piece::Open { .. }) || matches!(p, Piece::Close { label } if label.is_empty()));
+        let bracket_only =
+            !ps.is_empty() && ps.iter().all(|p| matches!(p, Piece::Open { .. }) || matches!(p, Piece::Close { label } if label.is_empty()));
         if lone == 0 && label_keys.is_empty() && !bracket_only {
             continue;
         }
@@ -173,7 +174,8 @@ pub fn read_boxes(
         }
         let run = &cands[c0..c1];
         let labeled: Vec<&Vec<bool>> = run.iter().filter_map(|c| c.compatible.as_ref()).collect();
-        let common: Option<Vec<bool>> = (labeled.len() >= 2).then(|| (0..tpls.lists.len()).map(|li| labeled.iter().all(|v| v[li])).collect());
+        let common: Option<Vec<bool>> =
+            (labeled.len() >= 2).then(|| (0..tpls.lists.len()).map(|li| labeled.iter().all(|v| v[li])).collect());
         let grid_owner = common.as_ref().filter(|v| v.iter().any(|&x| x)).and_then(|common| {
             let mut best: Option<(i64, usize)> = None;
             for (k, h) in hits.iter().enumerate() {
@@ -182,9 +184,10 @@ pub fn read_boxes(
                 }
                 let cost = run.iter().filter_map(|c| cost_of(lines[c.i].pos as i64, h)).min();
                 if let Some(cost) = cost
-                    && best.is_none_or(|b| cost < b.0) {
-                        best = Some((cost, k));
-                    }
+                    && best.is_none_or(|b| cost < b.0)
+                {
+                    best = Some((cost, k));
+                }
             }
             best.map(|b| b.1)
         });
@@ -199,9 +202,10 @@ pub fn read_boxes(
                             continue;
                         }
                         if let Some(cost) = cost_of(no, h)
-                            && best.is_none_or(|b| cost < b.0) {
-                                best = Some((cost, k));
-                            }
+                            && best.is_none_or(|b| cost < b.0)
+                        {
+                            best = Some((cost, k));
+                        }
                     }
                     let Some((cost, k)) = best else {
                         if c.lone > 0 || c.ps.iter().any(|p| matches!(p, Piece::Open { mark: true })) {
@@ -307,7 +311,11 @@ fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool)
         lone = 0;
         exact.iter_mut().for_each(|e| *e = None);
         placed.iter_mut().for_each(|p| *p = None);
-        diags.push(Diag::new(Level::Warning, "marks_unrecoverable", "the page was flattened onto one line: its boxes cannot be told apart"));
+        diags.push(Diag::new(
+            Level::Warning,
+            "marks_unrecoverable",
+            "the page was flattened onto one line: its boxes cannot be told apart",
+        ));
     }
     // boxes still needing a mark
     let mut pending: Vec<usize> = Vec::new();
@@ -447,10 +455,7 @@ mod tests {
                 "[ ] 情報提供ネットワークシステム [",
             ],
         );
-        assert_eq!(
-            checked(&r),
-            vec![Some(false), Some(true), Some(false), Some(true), Some(true), Some(true), Some(false)]
-        );
+        assert_eq!(checked(&r), vec![Some(false), Some(true), Some(false), Some(true), Some(true), Some(true), Some(false)]);
         assert_eq!(r.boxes[1].certainty, Certainty::Inferred);
     }
 

@@ -4,7 +4,7 @@
 //! not by the corpus); each chunk runs on rayon and is written in input order, so the output
 //! is the same whatever the thread count. A document's failure is its own error record.
 
-use crate::record::{error_record, sha256_hex, Record};
+use crate::record::{Record, error_record, sha256_hex};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -54,7 +54,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 pub enum Mode {
     InProcess,
     /// A child process per document (`pia-extract __one FILE`), killed after the timeout.
-    Isolated { timeout: Duration },
+    Isolated {
+        timeout: Duration,
+    },
 }
 
 pub fn process_one(path: &Path, mode: Mode) -> Record {
@@ -98,15 +100,28 @@ fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
             Ok(Some(status)) => {
                 let out = reader.join().unwrap_or_default();
                 if (status.success() || status.code() == Some(2))
-                    && let Ok(r) = serde_json::from_str::<Record>(&out) {
-                        return r;
-                    }
-                return error_record(name, &sha, "text", "crashed", &format!("the child process reading this document ended abnormally ({status})"));
+                    && let Ok(r) = serde_json::from_str::<Record>(&out)
+                {
+                    return r;
+                }
+                return error_record(
+                    name,
+                    &sha,
+                    "text",
+                    "crashed",
+                    &format!("the child process reading this document ended abnormally ({status})"),
+                );
             }
             Ok(None) if start.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return error_record(name, &sha, "text", "timeout", &format!("reading this document took longer than {} s", timeout.as_secs_f64()));
+                return error_record(
+                    name,
+                    &sha,
+                    "text",
+                    "timeout",
+                    &format!("reading this document took longer than {} s", timeout.as_secs_f64()),
+                );
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
             Err(e) => return error_record(name, &sha, "text", "isolation_failed", &format!("cannot wait for the child process: {e}")),
@@ -176,7 +191,7 @@ where
     R: Fn(&Path) -> Option<Record> + Sync,
 {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{mpsc, Condvar, Mutex};
+    use std::sync::{Condvar, Mutex, mpsc};
     let window = window.max(1);
     let next = AtomicUsize::new(0);
     let written = (Mutex::new(0usize), Condvar::new());
@@ -186,26 +201,28 @@ where
         for _ in 0..threads {
             let tx = tx.clone();
             let (next, written, reuse) = (&next, &written, &reuse);
-            s.spawn(move |_| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= inputs.len() {
-                    break;
-                }
-                {
-                    let (m, cv) = written;
-                    let mut w = m.lock().unwrap_or_else(|e| e.into_inner());
-                    while i >= *w + window {
-                        w = cv.wait(w).unwrap_or_else(|e| e.into_inner());
+            s.spawn(move |_| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= inputs.len() {
+                        break;
                     }
-                }
-                let p = &inputs[i];
-                let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-                let item = match reuse(p) {
-                    Some(r) => (i, r, size, true),
-                    None => (i, process_one(p, mode), size, false),
-                };
-                if tx.send(item).is_err() {
-                    break;
+                    {
+                        let (m, cv) = written;
+                        let mut w = m.lock().unwrap_or_else(|e| e.into_inner());
+                        while i >= *w + window {
+                            w = cv.wait(w).unwrap_or_else(|e| e.into_inner());
+                        }
+                    }
+                    let p = &inputs[i];
+                    let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+                    let item = match reuse(p) {
+                        Some(r) => (i, r, size, true),
+                        None => (i, process_one(p, mode), size, false),
+                    };
+                    if tx.send(item).is_err() {
+                        break;
+                    }
                 }
             });
         }
@@ -227,7 +244,8 @@ where
 }
 
 /// The long table for researchers: one row per (document, field, option).
-pub const CSV_HEADER: [&str; 11] = ["file", "sha256", "kind", "organization", "field_id", "label", "type", "value", "option", "checked", "certainty"];
+pub const CSV_HEADER: [&str; 11] =
+    ["file", "sha256", "kind", "organization", "field_id", "label", "type", "value", "option", "checked", "certainty"];
 
 pub fn csv_rows(r: &Record) -> Vec<[String; 11]> {
     use crate::record::OptionOut;

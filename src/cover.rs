@@ -17,8 +17,6 @@ pub struct Cover {
     pub published_raw: Option<String>,
     pub declaration: Option<String>,
     pub special_notes: Option<String>,
-    /// Input line per found value, for diagnostics and keys.
-    pub lines: Vec<(&'static str, usize)>,
 }
 
 pub const KINDS: [&str; 3] = ["全項目評価書", "重点項目評価書", "基礎項目評価書"];
@@ -110,14 +108,13 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
         for k in KINDS {
             if l.key.contains(&format!("特定個人情報保護評価書({k})")) {
                 c.kind.get_or_insert_with(|| k.to_string());
-                c.lines.push(("kind", l.no));
             }
         }
         if c.form.is_none()
-            && let Some((tag, _)) = form_tag(&l.key) {
-                c.form = Some(tag);
-                c.lines.push(("form", l.no));
-            }
+            && let Some((tag, _)) = form_tag(&l.key)
+        {
+            c.form = Some(tag);
+        }
     }
     // title: a line ending with a kind name that is not the form's own title
     for (i, l) in lines.iter().enumerate() {
@@ -132,12 +129,16 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
                 let p = &lines[i - 1];
                 // a title cell wrapped before its kind name may stand a blank line above
                 let reach = if KINDS.iter().any(|k| l.key == *k || l.key == format!("{k}(案)")) { 3 } else { 1 };
-                if p.no + reach >= l.no && !is_label(&p.key) && re_date().find(&p.key).is_none() && !p.key.chars().all(|c| c.is_ascii_digit()) && p.key.chars().count() < 40 {
+                if p.no + reach >= l.no
+                    && !is_label(&p.key)
+                    && re_date().find(&p.key).is_none()
+                    && !p.key.chars().all(|c| c.is_ascii_digit())
+                    && p.key.chars().count() < 40
+                {
                     parts.insert(0, p.text.clone());
                 }
             }
             c.title = Some(join_wrapped(&parts));
-            c.lines.push(("title", l.no));
             if c.kind.is_none() {
                 c.kind = Some(k.to_string());
             }
@@ -148,21 +149,23 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
     for l in lines {
         if !l.key.is_empty() && l.key.len() <= 6 && l.key.chars().all(|c| c.is_ascii_digit()) {
             c.number = Some(l.key.clone());
-            c.lines.push(("number", l.no));
             break;
         }
     }
     // organization: the first plausible value after the label, else a lone org-shaped line
     let org_ok = |l: &Line| {
         let n = l.key.chars().count();
-        (2..=40).contains(&n) && !is_label(&l.key) && re_org().is_match(&l.key) && re_date().find(&l.key).is_none()
-            && !l.key.contains('。') && !l.key.contains('、')
+        (2..=40).contains(&n)
+            && !is_label(&l.key)
+            && re_org().is_match(&l.key)
+            && re_date().find(&l.key).is_none()
+            && !l.key.contains('。')
+            && !l.key.contains('、')
     };
     if let Some(pos) = lines.iter().position(|l| l.key.starts_with("評価実施機関名")) {
         let rest = lines[pos].key.trim_start_matches("評価実施機関名");
         if !rest.is_empty() && org_ok(&lines[pos]) {
             c.organization = Some(fold(lines[pos].text.trim_start_matches("評価実施機関名")).trim().to_string());
-            c.lines.push(("organization", lines[pos].no));
         } else {
             for l in lines.iter().skip(pos + 1).take(6) {
                 if l.key.starts_with("項目一覧") {
@@ -170,7 +173,6 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
                 }
                 if org_ok(l) {
                     c.organization = Some(l.text.clone());
-                    c.lines.push(("organization", l.no));
                     break;
                 }
             }
@@ -180,7 +182,6 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
         let cands: Vec<&Line> = lines.iter().filter(|l| org_ok(l) && !KINDS.iter().any(|k| l.key.ends_with(k))).collect();
         if cands.len() == 1 {
             c.organization = Some(cands[0].text.clone());
-            c.lines.push(("organization", cands[0].no));
         }
     }
     // 公表日: the covers of 様式4 also print a 承認日; dates follow their labels in order
@@ -214,7 +215,6 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
         let raw = dates.iter().find(|d| d.0 == i).map(|d| d.1.clone()).unwrap_or_default();
         c.published = era_to_iso(&raw);
         c.published_raw = Some(raw);
-        c.lines.push(("published", lines[i].no));
     }
     // declaration: the block of prose that contains 宣言
     if let Some(end) = lines.iter().position(|l| !is_label(&l.key) && (l.key.contains("宣言する") || l.key.contains("宣言す"))) {
@@ -236,7 +236,6 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
         }
         let parts: Vec<&str> = lines[start..stop].iter().map(|l| l.raw.as_str()).collect();
         c.declaration = Some(join_wrapped(&parts).replace('\u{2029}', "\n"));
-        c.lines.push(("declaration", lines[start].no));
     }
     // 特記事項: on the label's line, or the block right below it
     if let Some(pos) = lines.iter().position(|l| l.key.starts_with("特記事項")) {
@@ -282,10 +281,7 @@ fn labels_first(lines: &[Line], c: &mut Cover) {
     }
     let Some((a, b)) = run else { return };
     let labels: Vec<&str> = lines[a..b].iter().map(|l| l.key.as_str()).filter(|k| !k.starts_with("特定個人情報保護評価書(")).collect();
-    let values: Vec<&Line> = lines[b..]
-        .iter()
-        .take_while(|l| !is_label(&l.key) && form_tag(&l.key).is_none())
-        .collect();
+    let values: Vec<&Line> = lines[b..].iter().take_while(|l| !is_label(&l.key) && form_tag(&l.key).is_none()).collect();
     let fits = |label: &str, v: &Line| -> bool {
         let k = v.key.as_str();
         let is_date = re_date().is_match(k);
@@ -329,10 +325,10 @@ fn labels_first(lines: &[Line], c: &mut Cover) {
         }
     }
     if c.special_notes.is_none()
-        && let Some((_, Some(v))) = got.iter().find(|(l, _)| l.starts_with("特記事項")) {
-            c.special_notes = Some(v.text.clone());
-            c.lines.push(("special_notes", v.no));
-        }
+        && let Some((_, Some(v))) = got.iter().find(|(l, _)| l.starts_with("特記事項"))
+    {
+        c.special_notes = Some(v.text.clone());
+    }
     // dates: only when every date label got a date is the order certain
     let date_labels: Vec<&(&str, Option<&Line>)> = got.iter().filter(|(l, _)| l.contains("承認日") || l.starts_with("公表日")).collect();
     let n_dates = values.iter().filter(|v| re_date().is_match(&v.key)).count();

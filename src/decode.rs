@@ -3,7 +3,7 @@
 //! diagnostic; nothing here panics.
 
 use crate::diag::{Diag, Level, Warned};
-use encoding_rs::{Encoding, EUC_JP, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
 
 #[derive(Debug, Clone)]
 pub struct Decoded {

@@ -8,13 +8,13 @@
 //!    the field's options (nearest first, each piece used once); checkbox groups from the
 //!    bracket pieces assigned to them (see `checks`).
 
-use crate::checks::{read_boxes, BoxHit, BoxOpts, BoxOut};
+use crate::checks::{BoxHit, BoxOpts, BoxOut, read_boxes};
 use crate::diag::{Diag, Level, Loc};
 use crate::lines::Line;
-use crate::marks::{pieces, Piece};
+use crate::marks::{Piece, pieces};
 use crate::normalize::{circled, join_wrapped, key};
 use crate::template::{FieldRole, FieldType, Template, Templates};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Certainty {
@@ -101,9 +101,7 @@ pub fn section_at(t: &Template, l: &Line) -> Option<usize> {
             let n = s.key.chars().count().min(6);
             let pre: String = s.key.chars().take(n).collect();
             // the heading alone, or with its ※ note; not a 変更箇所 row "Ⅰ基本情報3.個人番号の"
-            rest.starts_with(&pre)
-                && rest.chars().count() <= s.key.chars().count() + 24
-                && !has_item_number_after(rest, &s.key)
+            rest.starts_with(&pre) && rest.chars().count() <= s.key.chars().count() + 24 && !has_item_number_after(rest, &s.key)
         }
     })
 }
@@ -145,9 +143,10 @@ fn has_item_number_after(rest: &str, title: &str) -> bool {
 fn strip_numbering(k: &str) -> (Option<u32>, &str) {
     let mut it = k.char_indices();
     if let Some((_, c)) = it.next()
-        && let Some(n) = circled(c) {
-            return (Some(n), &k[c.len_utf8()..]);
-        }
+        && let Some(n) = circled(c)
+    {
+        return (Some(n), &k[c.len_utf8()..]);
+    }
     (None, k)
 }
 
@@ -241,7 +240,13 @@ fn tail_raw(l: &Line, off: usize) -> String {
         if seen == n {
             return l.raw[i..].trim().to_string();
         }
-        seen += if c.is_whitespace() { 0 } else if c.is_ascii() { 1 } else { crate::normalize::key(c.encode_utf8(&mut [0u8; 4])).chars().count() };
+        seen += if c.is_whitespace() {
+            0
+        } else if c.is_ascii() {
+            1
+        } else {
+            crate::normalize::key(c.encode_utf8(&mut [0u8; 4])).chars().count()
+        };
         if seen > n {
             return l.raw[i + c.len_utf8()..].trim().to_string();
         }
@@ -252,8 +257,6 @@ fn tail_raw(l: &Line, off: usize) -> String {
 pub struct Extraction {
     pub fields: Vec<FieldOut>,
     pub diags: Vec<Diag>,
-    pub body_start: usize,
-    pub sections_found: Vec<(usize, usize)>,
 }
 
 /// Where the body begins (first section heading outside the 項目一覧) and the section
@@ -273,9 +276,11 @@ pub fn find_sections(t: &Template, lines: &[Line]) -> Vec<(usize, usize)> {
     // a conversion that lost the first heading: what follows the 項目一覧 belongs to the
     // section before the first heading found
     if let (Some(te), Some(&(s, at))) = (toc_end, out.first())
-        && s > 0 && at > te {
-            out.insert(0, (s - 1, te));
-        }
+        && s > 0
+        && at > te
+    {
+        out.insert(0, (s - 1, te));
+    }
     out
 }
 
@@ -340,7 +345,8 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
     // longest first; ties in a fixed order (a HashMap's order differs between runs)
     label_keys.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
 
-    let all_opt_keys: Vec<String> = tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.clone())).collect();
+    let all_opt_keys: Vec<String> =
+        tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.clone())).collect();
     let mut hits: Vec<Hit> = Vec::new();
     // tolerant forms: labels the template does not know (path, label, hit)
     let mut unknowns: Vec<(Vec<String>, String, Hit)> = Vec::new();
@@ -393,7 +399,17 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                         match_label(lines, i, chars_before, k)
                     });
                     let (el, eo) = full.unwrap_or((i, l.text.chars().count()));
-                    hits.push(Hit { field: own, line: i, end_line: el, end_off: eo, group_n: None, inferred: false, tail_end: None, start_key: 0, variant: 0 });
+                    hits.push(Hit {
+                        field: own,
+                        line: i,
+                        end_line: el,
+                        end_off: eo,
+                        group_n: None,
+                        inferred: false,
+                        tail_end: None,
+                        start_key: 0,
+                        variant: 0,
+                    });
                 }
                 i += 1;
                 continue;
@@ -441,7 +457,9 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                 }
                 if let Some(byte) = l.key.find(*lk) {
                     let before = &l.key[..byte];
-                    let ends_with_value = before.ends_with('[') || before.ends_with(']') || all_opt_keys.iter().any(|o| before.ends_with(o.as_str()) && before.contains('['));
+                    let ends_with_value = before.ends_with('[')
+                        || before.ends_with(']')
+                        || all_opt_keys.iter().any(|o| before.ends_with(o.as_str()) && before.contains('['));
                     if byte > 0 && ends_with_value {
                         starts.push(before.chars().count());
                         after_value.push(before.chars().count());
@@ -469,7 +487,9 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                 // only after an option list or a bracket, never inside prose (PDF rows have
                 // their cell starts already)
                 let before: String = l.key.chars().take(ci).collect();
-                let listy = before.ends_with(']') || before.ends_with('[') || before.contains("<選択肢>")
+                let listy = before.ends_with(']')
+                    || before.ends_with('[')
+                    || before.contains("<選択肢>")
                     || before.char_indices().any(|(bi, bc)| bc == ')' && before[..bi].chars().last().is_some_and(|d| d.is_ascii_digit()));
                 if listy {
                     starts.push(ci);
@@ -484,94 +504,120 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         let mut consumed = 0usize;
         let first_hit_here = hits.len();
         for &st in &starts {
-        if matched && !multi {
-            break;
-        }
-        if st < consumed {
-            continue;
-        }
-        let sub: String = l.key.chars().skip(st).collect();
-        let (num, rest) = strip_numbering(&sub);
-        let skip = st + sub.chars().count() - rest.chars().count();
-        if st > 0 && num.is_none() && !l.raw.contains('\t') && !after_value.contains(&st) {
-            continue;
-        }
-        for lk in &label_keys {
-            if !rest.starts_with(lk.chars().next().unwrap_or('\0')) {
+            if matched && !multi {
+                break;
+            }
+            if st < consumed {
                 continue;
             }
-            let Some((el, eo)) = match_label(lines, i, skip, lk) else { continue };
-            // a later cell of a PDF row is a label only if the label fills the cell
-            if st > 0 && num.is_none() && multi {
-                let after = skip + lk.chars().count();
-                let cell_end = cell_ends.iter().copied().find(|&e| e >= after).unwrap_or(usize::MAX);
-                let between: String = l.key.chars().skip(after).take(cell_end.saturating_sub(after)).collect();
-                if !(between.is_empty() || between == "※") {
+            let sub: String = l.key.chars().skip(st).collect();
+            let (num, rest) = strip_numbering(&sub);
+            let skip = st + sub.chars().count() - rest.chars().count();
+            if st > 0 && num.is_none() && !l.raw.contains('\t') && !after_value.contains(&st) {
+                continue;
+            }
+            for lk in &label_keys {
+                if !rest.starts_with(lk.chars().next().unwrap_or('\0')) {
                     continue;
                 }
-            }
-            let cands = &by_label[lk];
-            // a label of no field of this section, just above the next section's heading:
-            // scrambled pages print some of a section before its heading
-            let next = sections.iter().find(|&&(_, at)| at > i).copied();
-            let sec = match next {
-                Some((ns, at)) if !cands.iter().any(|&f| Some(t.fields[f].section) == sec)
-                    && cands.iter().any(|&f| t.fields[f].section == ns)
-                    && lines[at].pos.saturating_sub(l.pos) <= 12 => Some(ns),
-                _ => sec,
-            };
-            // choose by context: same section, same item, same number
-            let best = cands.iter().copied().max_by_key(|&f| {
+                let Some((el, eo)) = match_label(lines, i, skip, lk) else { continue };
+                // a later cell of a PDF row is a label only if the label fills the cell
+                if st > 0 && num.is_none() && multi {
+                    let after = skip + lk.chars().count();
+                    let cell_end = cell_ends.iter().copied().find(|&e| e >= after).unwrap_or(usize::MAX);
+                    let between: String = l.key.chars().skip(after).take(cell_end.saturating_sub(after)).collect();
+                    if !(between.is_empty() || between == "※") {
+                        continue;
+                    }
+                }
+                let cands = &by_label[lk];
+                // a label of no field of this section, just above the next section's heading:
+                // scrambled pages print some of a section before its heading
+                let next = sections.iter().find(|&&(_, at)| at > i).copied();
+                let sec = match next {
+                    Some((ns, at))
+                        if !cands.iter().any(|&f| Some(t.fields[f].section) == sec)
+                            && cands.iter().any(|&f| t.fields[f].section == ns)
+                            && lines[at].pos.saturating_sub(l.pos) <= 12 =>
+                    {
+                        Some(ns)
+                    }
+                    _ => sec,
+                };
+                // choose by context: same section, same item, same number
+                let best = cands.iter().copied().max_by_key(|&f| {
+                    let fs = &t.fields[f];
+                    let mut s = 0;
+                    if Some(fs.section) == sec {
+                        s += 8;
+                    }
+                    if Some(fs.item) == ctx_item {
+                        s += 4;
+                    }
+                    if num.is_some() && fs.number == num {
+                        s += 2;
+                    }
+                    s
+                });
+                let Some(f) = best else { continue };
                 let fs = &t.fields[f];
-                let mut s = 0;
-                if Some(fs.section) == sec {
-                    s += 8;
+                if Some(fs.section) != sec && cands.len() > 1 {
+                    // ambiguous label outside its section: not this
+                    continue;
                 }
-                if Some(fs.item) == ctx_item {
-                    s += 4;
+                if cands.len() == 1 && ctx_item.is_none_or(|c| fs.item > c) {
+                    ctx_item = Some(fs.item);
                 }
-                if num.is_some() && fs.number == num {
-                    s += 2;
+                hits.push(Hit {
+                    field: f,
+                    line: i,
+                    end_line: el,
+                    end_off: eo,
+                    group_n: None,
+                    inferred: false,
+                    tail_end: None,
+                    start_key: st,
+                    variant: t.fields[f].keys.iter().position(|k| k == *lk).unwrap_or(0),
+                });
+                for j in i..=el {
+                    label_lines.insert(j);
                 }
-                s
-            });
-            let Some(f) = best else { continue };
-            let fs = &t.fields[f];
-            if Some(fs.section) != sec && cands.len() > 1 {
-                // ambiguous label outside its section: not this
-                continue;
+                matched = true;
+                consumed = skip + lk.chars().count();
+                break;
             }
-            if cands.len() == 1 && ctx_item.is_none_or(|c| fs.item > c) {
-                ctx_item = Some(fs.item);
-            }
-            hits.push(Hit { field: f, line: i, end_line: el, end_off: eo, group_n: None, inferred: false, tail_end: None, start_key: st, variant: t.fields[f].keys.iter().position(|k| k == *lk).unwrap_or(0) });
-            for j in i..=el {
-                label_lines.insert(j);
-            }
-            matched = true;
-            consumed = skip + lk.chars().count();
-            break;
-        }
         }
         // a tolerant form keeps a numbered label it does not know as a text field
-        if !matched && t.tolerant
-            && let (Some(s), Some(c)) = (sec, l.key.chars().next().and_then(circled)) {
-                let item = unknown_item.map(|n| n.to_string()).or_else(|| ctx_item.map(|it| t.items[it].n.to_string()));
-                let label_text: String = l.text.chars().skip(1).collect::<String>().trim().to_string();
-                let (label, rest_off) = match label_text.split_once(' ') {
-                    // "①部署 健康推進課": a label, then its value
-                    Some((lab, _)) => (lab.to_string(), 1 + lab.chars().count()),
-                    None => (label_text.clone(), l.text.chars().count()),
+        if !matched
+            && t.tolerant
+            && let (Some(s), Some(c)) = (sec, l.key.chars().next().and_then(circled))
+        {
+            let item = unknown_item.map(|n| n.to_string()).or_else(|| ctx_item.map(|it| t.items[it].n.to_string()));
+            let label_text: String = l.text.chars().skip(1).collect::<String>().trim().to_string();
+            let (label, rest_off) = match label_text.split_once(' ') {
+                // "①部署 健康推進課": a label, then its value
+                Some((lab, _)) => (lab.to_string(), 1 + lab.chars().count()),
+                None => (label_text.clone(), l.text.chars().count()),
+            };
+            if !label.is_empty() {
+                let mut path = vec![t.sections[s].roman.clone()];
+                path.extend(item);
+                path.push(c.to_string());
+                let h = Hit {
+                    field: usize::MAX,
+                    line: i,
+                    end_line: i,
+                    end_off: rest_off,
+                    group_n: None,
+                    inferred: true,
+                    tail_end: None,
+                    start_key: 0,
+                    variant: 0,
                 };
-                if !label.is_empty() {
-                    let mut path = vec![t.sections[s].roman.clone()];
-                    path.extend(item);
-                    path.push(c.to_string());
-                    let h = Hit { field: usize::MAX, line: i, end_line: i, end_off: rest_off, group_n: None, inferred: true, tail_end: None, start_key: 0, variant: 0 };
-                    unknowns.push((path, label, h));
-                    label_lines.insert(i);
-                }
+                unknowns.push((path, label, h));
+                label_lines.insert(i);
             }
+        }
         // several labels on one PDF row: each value ends where the next label starts
         let here: Vec<usize> = (first_hit_here..hits.len()).collect();
         for w in here.windows(2) {
@@ -584,12 +630,22 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
     }
 
     if std::env::var_os("PIA_DEBUG").is_some() {
-        for h in &hits { eprintln!("hit {} {:?} g{:?}", lines[h.line].no, t.path(h.field, h.group_n), h.group_n); }
-        for hd in &headings { eprintln!("heading {} {} {:?}", lines[hd.line].no, t.groups[hd.group].name, hd.n); }
+        for h in &hits {
+            eprintln!("hit {} {:?} g{:?}", lines[h.line].no, t.path(h.field, h.group_n), h.group_n);
+        }
+        for hd in &headings {
+            eprintln!("heading {} {} {:?}", lines[hd.line].no, t.groups[hd.group].name, hd.n);
+        }
     }
     resolve_owners(t, &mut hits, &headings, &mut diags, lines);
     if std::env::var_os("PIA_DEBUG").is_some() {
-        for h in &hits { if h.field != usize::MAX { eprintln!("owned {} {:?}", lines[h.line].no, t.path(h.field, h.group_n)); } else { eprintln!("dropped {}", lines[h.line].no); } }
+        for h in &hits {
+            if h.field != usize::MAX {
+                eprintln!("owned {} {:?}", lines[h.line].no, t.path(h.field, h.group_n));
+            } else {
+                eprintln!("dropped {}", lines[h.line].no);
+            }
+        }
     }
     hits.retain(|h| h.field != usize::MAX);
 
@@ -716,9 +772,9 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         .lists
         .iter()
         .map(|l| {
-            l.options.iter().all(|o| {
-                !tpls.lists.iter().any(|m| m.id != l.id && m.id.starts_with("OPT-") && m.options.iter().any(|p| p.key == o.key))
-            })
+            l.options
+                .iter()
+                .all(|o| !tpls.lists.iter().any(|m| m.id != l.id && m.id.starts_with("OPT-") && m.options.iter().any(|p| p.key == o.key)))
         })
         .collect();
     let mut pairs: Vec<(u32, usize, usize)> = Vec::new(); // (cost, pending idx, token idx)
@@ -728,7 +784,8 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         let sec = section_of(h.line);
         for (ti, (tl, _, v)) in choice_tokens.iter().enumerate() {
             // a value in the section, or printed just above its heading (scrambled pages)
-            let near_start = sections.iter().any(|&(s, at)| Some(s) == sec && *tl < at && lines[at].pos.saturating_sub(lines[*tl].pos) <= 40);
+            let near_start =
+                sections.iter().any(|&(s, at)| Some(s) == sec && *tl < at && lines[at].pos.saturating_sub(lines[*tl].pos) <= 40);
             if (section_of(*tl) != sec && !near_start) || list.find_exact(v).is_none() {
                 continue;
             }
@@ -792,9 +849,13 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         fields[fi].value = None;
         fields[fi].certainty = Certainty::Unknown;
         diags.push(
-            Diag::new(Level::Warning, "ambiguous_choice", "values of nearby fields with the same options were split from their labels and may be swapped")
-                .field(&fields[fi].id())
-                .at(fields[fi].at),
+            Diag::new(
+                Level::Warning,
+                "ambiguous_choice",
+                "values of nearby fields with the same options were split from their labels and may be swapped",
+            )
+            .field(&fields[fi].id())
+            .at(fields[fi].at),
         );
     }
     for (pi, &(fi, _)) in pending.iter().enumerate() {
@@ -819,7 +880,8 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         .collect();
     let choice_lines: Vec<usize> = hits.iter().filter(|h| t.fields[h.field].ty == FieldType::Choice).map(|h| h.line).collect();
     let centred = lines.first().is_some_and(|l| l.bbox.is_some());
-    let results = read_boxes(tpls, lines, body.clone(), &box_hits, &choice_lines, &label_lines, BoxOpts { strict, centred_labels: centred });
+    let results =
+        read_boxes(tpls, lines, body.clone(), &box_hits, &choice_lines, &label_lines, BoxOpts { strict, centred_labels: centred });
     for (k, r) in results.into_iter().enumerate() {
         let fi = box_jobs[k].0;
         fields[fi].certainty = r.certainty;
@@ -834,8 +896,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         labels_first(tpls, t, lines, &label_lines, &value_cells, &mut fields);
     }
     fields.sort_by_key(|f| (f.order.0, f.order.1));
-    let _ = BTreeMap::<u8, u8>::new();
-    Extraction { fields, diags, body_start: body.start, sections_found: sections }
+    Extraction { fields, diags }
 }
 
 /// A flattened page prints its labels first and then their values in the same order (one
@@ -887,10 +948,11 @@ fn labels_first(
                     let inner = raw.trim_start_matches('[').trim_end_matches(']').trim();
                     let spec = t.fields.iter().find(|s| s.labels.contains(&fields[f].label) && s.ty == FieldType::Choice);
                     if let Some(list) = spec.and_then(|s| s.list).map(|l| tpls.list(l))
-                        && let Some(o) = list.find_exact(&key(inner)) {
-                            fields[f].value = Some(list.options[o].label.clone());
-                            fields[f].certainty = Certainty::Inferred;
-                        }
+                        && let Some(o) = list.find_exact(&key(inner))
+                    {
+                        fields[f].value = Some(list.options[o].label.clone());
+                        fields[f].certainty = Certainty::Inferred;
+                    }
                 }
                 _ => {}
             }
@@ -931,7 +993,10 @@ fn group_heading(t: &Template, l: &Line, sec: Option<usize>, ctx_item: Option<us
             let pre: String = g.title_key.chars().take(g.title_key.chars().count().min(8)).collect();
             if name_ok && title.starts_with(&pre) {
                 // prefer the group of the current item when the same title occurs in two items
-                if ctx_item.is_none() || Some(g.item) == ctx_item || !t.groups.iter().any(|g2| Some(g2.item) == ctx_item && g2.name == g.name && g2.title_key == g.title_key) {
+                if ctx_item.is_none()
+                    || Some(g.item) == ctx_item
+                    || !t.groups.iter().any(|g2| Some(g2.item) == ctx_item && g2.name == g.name && g2.title_key == g.title_key)
+                {
                     return Some((gi, None));
                 }
             }
@@ -962,7 +1027,12 @@ fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &
             .fields
             .iter()
             .enumerate()
-            .filter(|(_, f)| f.item == fs.item && f.group.is_some() && f.keys[0] == label && f.parent.map(|p| &t.fields[p].keys[0]) == fs.parent.map(|p| &t.fields[p].keys[0]))
+            .filter(|(_, f)| {
+                f.item == fs.item
+                    && f.group.is_some()
+                    && f.keys[0] == label
+                    && f.parent.map(|p| &t.fields[p].keys[0]) == fs.parent.map(|p| &t.fields[p].keys[0])
+            })
             .map(|(i, _)| i)
             .collect();
         let cand_groups: Vec<(usize, usize)> = same_label.iter().map(|&f| (t.fields[f].group.unwrap(), f)).collect();
@@ -974,7 +1044,13 @@ fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &
             }
             let d = lines[h.line].pos as i64 - lines[hd.line].pos as i64;
             // the heading above wins when it is near; a heading below only when none above
-            let cost = if (0..=150).contains(&d) { d } else if d < 0 { 1000 - d } else { 2000 + d };
+            let cost = if (0..=150).contains(&d) {
+                d
+            } else if d < 0 {
+                1000 - d
+            } else {
+                2000 + d
+            };
             if best.is_none_or(|b| cost < b.0) {
                 best = Some((cost, hd.group, hd.n, f));
             }
@@ -1017,7 +1093,8 @@ fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &
         }
     }
     // parents: a nested field goes under the nearest parent reading lacking it
-    let parent_hits: Vec<(usize, usize, Option<u32>)> = hits.iter().filter(|h| h.field != usize::MAX).map(|h| (h.field, h.line, h.group_n)).collect();
+    let parent_hits: Vec<(usize, usize, Option<u32>)> =
+        hits.iter().filter(|h| h.field != usize::MAX).map(|h| (h.field, h.line, h.group_n)).collect();
     let mut taken_child: HashSet<(usize, Option<u32>, String)> = HashSet::new();
     for h in hits.iter_mut() {
         if h.field == usize::MAX {
@@ -1050,7 +1127,13 @@ fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &
                 continue;
             }
             let d = lines[h.line].pos as i64 - lines[pl].pos as i64;
-            let cost = if (0..=150).contains(&d) { d } else if d < 0 { 1000 - d } else { 2000 + d };
+            let cost = if (0..=150).contains(&d) {
+                d
+            } else if d < 0 {
+                1000 - d
+            } else {
+                2000 + d
+            };
             if best.is_none_or(|b| cost < b.0) {
                 best = Some((cost, alt));
             }
@@ -1082,11 +1165,7 @@ fn inline_choice(tail: &str) -> Inline {
         }
         Some(Piece::Box { label, .. }) => {
             // `[ ]` then the option list: nothing selected
-            if label.is_empty() || label.starts_with("<選択肢>") || label.starts_with('<') {
-                Inline::Empty
-            } else {
-                Inline::Elsewhere
-            }
+            if label.is_empty() || label.starts_with("<選択肢>") || label.starts_with('<') { Inline::Empty } else { Inline::Elsewhere }
         }
         _ => Inline::Elsewhere,
     }
@@ -1116,7 +1195,8 @@ fn choice_tokens(tpls: &Templates, lines: &[Line], body: std::ops::Range<usize>)
             let cand = match p {
                 Piece::OpenText { text, .. } => Some(text.clone()),
                 Piece::Text(t) => {
-                    let next_open = matches!(ps.get(pi + 1), Some(Piece::Open { .. }) | Some(Piece::OpenText { .. }) | Some(Piece::Box { .. }));
+                    let next_open =
+                        matches!(ps.get(pi + 1), Some(Piece::Open { .. }) | Some(Piece::OpenText { .. }) | Some(Piece::Box { .. }));
                     if next_open || ps.len() == 1 { Some(t.clone()) } else { None }
                 }
                 Piece::Close { label } => Some(label.clone()),
@@ -1179,9 +1259,15 @@ fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells:
     if first_empty && h.end_line == h.line && h.line > 0 {
         let (l, p) = (&lines[h.line], &lines[h.line - 1]);
         if let (Some(lb), Some(pb)) = (l.bbox, p.bbox)
-            && l.open_above && p.page == l.page && pb[0] > lb[0] + 20.0 && !stops.contains(&(h.line - 1)) && !is_structural(p) && !p.raw.contains('\t') {
-                return Some(p.raw.replace('\u{2029}', "\n")).filter(|v| !v.trim().is_empty());
-            }
+            && l.open_above
+            && p.page == l.page
+            && pb[0] > lb[0] + 20.0
+            && !stops.contains(&(h.line - 1))
+            && !is_structural(p)
+            && !p.raw.contains('\t')
+        {
+            return Some(p.raw.replace('\u{2029}', "\n")).filter(|v| !v.trim().is_empty());
+        }
     }
     if cont || lines.get(h.end_line + 1).is_some_and(|n| n.pos == lines[h.end_line].pos + 1 && !stops.contains(&(h.end_line + 1))) {
         let mut prev_no = lines[h.end_line].pos;
@@ -1215,7 +1301,11 @@ fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells:
 
 fn is_structural(l: &Line) -> bool {
     let k = &l.key;
-    k.starts_with('[') || k.starts_with(']') || k.starts_with("<選択肢>") || k.ends_with("<選択肢>") || k.ends_with("<選択肢>]")
+    k.starts_with('[')
+        || k.starts_with(']')
+        || k.starts_with("<選択肢>")
+        || k.ends_with("<選択肢>")
+        || k.ends_with("<選択肢>]")
         || crate::marks::lone_marks(&l.text) > 0
         || (k.chars().next().is_some_and(|c| c.is_ascii_digit()) && k.chars().nth(1) == Some(')'))
         || k.ends_with('[')

@@ -131,7 +131,10 @@ pub fn unflatten(line: &str) -> Vec<String> {
                     matches!((it.next(), it.next()), (Some(')'), Some(d)) if d.is_ascii_digit())
                 };
                 let cur_box = ck.ends_with(']') && ck.contains('[');
-                let tok_cont = tk.starts_with(']') || tk == "○" || tk.starts_with(')') || tk.starts_with('(') && ck.len() < 80 && !ck.is_empty() && cur_box_label(&ck);
+                let tok_cont = tk.starts_with(']')
+                    || tk == "○"
+                    || tk.starts_with(')')
+                    || tk.starts_with('(') && ck.len() < 80 && !ck.is_empty() && cur_box_label(&ck);
                 cur_open || cur_num || cur_box || tok_cont
             }
         };
@@ -175,8 +178,18 @@ mod tests {
     #[test]
     fn flattened_cells() {
         assert_eq!(
-            unflatten("③他のシステムとの接続 [ ○ ] 宛名システム等 [ ] 税務システム リスクへの対策は十分か [ 十分である ＜選択肢＞ 1） 特に力を入れている"),
-            vec!["③他のシステムとの接続", "[ ○ ] 宛名システム等", "[ ] 税務システム", "リスクへの対策は十分か", "[ 十分である", "＜選択肢＞", "1） 特に力を入れている"]
+            unflatten(
+                "③他のシステムとの接続 [ ○ ] 宛名システム等 [ ] 税務システム リスクへの対策は十分か [ 十分である ＜選択肢＞ 1） 特に力を入れている"
+            ),
+            vec![
+                "③他のシステムとの接続",
+                "[ ○ ] 宛名システム等",
+                "[ ] 税務システム",
+                "リスクへの対策は十分か",
+                "[ 十分である",
+                "＜選択肢＞",
+                "1） 特に力を入れている"
+            ]
         );
     }
 

@@ -53,7 +53,8 @@ fn is_structural_start(t: &str) -> bool {
     let k = key(t);
     let mut it = k.chars();
     let c = it.next().unwrap_or(' ');
-    if ('\u{2460}'..='\u{2473}').contains(&c) || matches!(c, '[' | ']' | '<' | '○' | 'Ⅰ' | 'Ⅱ' | 'Ⅲ' | 'Ⅳ' | 'Ⅴ' | 'Ⅵ' | '(' | '・') {
+    if ('\u{2460}'..='\u{2473}').contains(&c) || matches!(c, '[' | ']' | '<' | '○' | 'Ⅰ' | 'Ⅱ' | 'Ⅲ' | 'Ⅳ' | 'Ⅴ' | 'Ⅵ' | '(' | '・')
+    {
         return true;
     }
     // item headings print full-width numbers (`１．`); `1.` inside a value is prose
@@ -68,7 +69,9 @@ fn is_structural_start(t: &str) -> bool {
 fn segments(glyphs: &[Glyph], rules: &[Rule]) -> Vec<Seg> {
     let mut gs: Vec<&Glyph> = glyphs.iter().filter(|g| g.size > 0.5).collect();
     // baselines top to bottom, then left to right
-    gs.sort_by(|a, b| b.y.partial_cmp(&a.y).unwrap_or(std::cmp::Ordering::Equal).then(a.x.partial_cmp(&b.x).unwrap_or(std::cmp::Ordering::Equal)));
+    gs.sort_by(|a, b| {
+        b.y.partial_cmp(&a.y).unwrap_or(std::cmp::Ordering::Equal).then(a.x.partial_cmp(&b.x).unwrap_or(std::cmp::Ordering::Equal))
+    });
     let mut lines: Vec<Vec<&Glyph>> = Vec::new();
     for g in gs {
         match lines.last_mut() {
@@ -87,10 +90,9 @@ fn segments(glyphs: &[Glyph], rules: &[Rule]) -> Vec<Seg> {
                 let gap = g.x - s.x1;
                 gap > 1.2 * g.size.max(s.size) || rule_between_x(rules, g.y, s.x1 - 0.5, g.x + 0.5)
             });
-            if gap_break
-                && let Some(s) = cur.take() {
-                    out.push(s);
-                }
+            if gap_break && let Some(s) = cur.take() {
+                out.push(s);
+            }
             match cur.as_mut() {
                 Some(s) => {
                     let gap = g.x - s.x1;
@@ -220,7 +222,8 @@ pub fn pages_to_lines(pages: &[Page]) -> Vec<Line> {
             if let Some(prev) = out.last().filter(|pl: &&Line| pl.page == Some(p.number)) {
                 let pb = prev.bbox.expect("PDF rows have a box");
                 let x = r[0].x0 + 2.0;
-                l.open_above = !p.rules.iter().any(|ru| ru.horizontal() && ru.x0 <= x && ru.x1 >= x && ru.y0 < pb[1] + 0.5 && ru.y0 > y1 - 0.5);
+                l.open_above =
+                    !p.rules.iter().any(|ru| ru.horizontal() && ru.x0 <= x && ru.x1 >= x && ru.y0 < pb[1] + 0.5 && ru.y0 > y1 - 0.5);
             }
             out.push(l);
         }

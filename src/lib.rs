@@ -10,8 +10,8 @@ pub mod cover;
 pub mod decode;
 pub mod diag;
 pub mod extract;
-pub mod layout;
 pub mod flavour;
+pub mod layout;
 pub mod lines;
 pub mod marks;
 pub mod normalize;
@@ -20,4 +20,4 @@ pub mod record;
 pub mod score;
 pub mod template;
 
-pub use record::{extract, extract_to_json, Record};
+pub use record::{Record, extract, extract_to_json};

@@ -64,16 +64,9 @@ pub struct Pages {
 
 pub fn detect_format(text: &str) -> Format {
     let sample: String = text.chars().take(200_000).collect();
-    let html = ["<input", "<p>", "<li>", "&lt;", "<b>", "<table", "<br"]
-        .iter()
-        .filter(|p| sample.contains(*p))
-        .count();
+    let html = ["<input", "<p>", "<li>", "&lt;", "<b>", "<table", "<br"].iter().filter(|p| sample.contains(*p)).count();
     let md_heads = sample.lines().filter(|l| l.starts_with("# ") || l.starts_with("## ")).count();
-    if html >= 2 || (html >= 1 && md_heads >= 1) || md_heads >= 3 {
-        Format::Markdown
-    } else {
-        Format::Text
-    }
+    if html >= 2 || (html >= 1 && md_heads >= 1) || md_heads >= 3 { Format::Markdown } else { Format::Text }
 }
 
 /// Page footers and running furniture: `-9-`, `- 9 -`, `1 / 72`, `1/69`.
@@ -83,9 +76,13 @@ pub fn page_number(line: &str) -> Option<u32> {
         return inner.parse().ok();
     }
     if let Some((a, b)) = f.split_once('/')
-        && !a.is_empty() && !b.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit()) {
-            return a.parse().ok();
-        }
+        && !a.is_empty()
+        && !b.is_empty()
+        && a.chars().all(|c| c.is_ascii_digit())
+        && b.chars().all(|c| c.is_ascii_digit())
+    {
+        return a.parse().ok();
+    }
     None
 }
 
@@ -178,18 +175,22 @@ fn join_split_headings(lines: Vec<Line>) -> Vec<Line> {
             let r = r.trim_end_matches(':');
             r.len() < k.len() && r.chars().all(|c| c.is_ascii_digit()) && k.ends_with(':')
         });
-        let lone = matches!(k, "Ⅰ" | "Ⅱ" | "Ⅲ" | "Ⅳ" | "Ⅴ" | "Ⅵ") || (k.starts_with("(別添") && k.ends_with(')') && k.chars().count() <= 6) || risk_head;
-        if lone
-            && let Some(n) = it.peek() {
-                let short_title = n.key.chars().count() <= 40 && n.no <= l.no + 3 && !n.key.starts_with('[') && n.key.chars().next().is_some_and(crate::normalize::is_cjk);
-                if short_title {
-                    let n = it.next().expect("peeked");
-                    let mut j = Line::new(l.no, l.page, format!("{}　{}", l.raw.trim(), n.raw.trim()));
-                    j.pos = l.pos;
-                    out.push(j);
-                    continue;
-                }
+        let lone = matches!(k, "Ⅰ" | "Ⅱ" | "Ⅲ" | "Ⅳ" | "Ⅴ" | "Ⅵ")
+            || (k.starts_with("(別添") && k.ends_with(')') && k.chars().count() <= 6)
+            || risk_head;
+        if lone && let Some(n) = it.peek() {
+            let short_title = n.key.chars().count() <= 40
+                && n.no <= l.no + 3
+                && !n.key.starts_with('[')
+                && n.key.chars().next().is_some_and(crate::normalize::is_cjk);
+            if short_title {
+                let n = it.next().expect("peeked");
+                let mut j = Line::new(l.no, l.page, format!("{}　{}", l.raw.trim(), n.raw.trim()));
+                j.pos = l.pos;
+                out.push(j);
+                continue;
             }
+        }
         out.push(l);
     }
     out
@@ -340,10 +341,15 @@ mod tests {
 
     #[test]
     fn html_marks() {
-        let c = html_cells("③他のシステムとの接続\t<p>[ <input type=\"checkbox\"/> ] 情報提供 [ <input checked=\"\" type=\"checkbox\"/> ] 庁内</p>");
+        let c = html_cells(
+            "③他のシステムとの接続\t<p>[ <input type=\"checkbox\"/> ] 情報提供 [ <input checked=\"\" type=\"checkbox\"/> ] 庁内</p>",
+        );
         assert_eq!(c[0], "③他のシステムとの接続");
         assert_eq!(c[1], "[ ] 情報提供 [ ○ ] 庁内");
-        assert_eq!(html_cells("①実施の有無\t[ 実施する ] <span>&lt;選択肢&gt; 1) 実施する</span>")[1], "[ 実施する ]  <選択肢> 1) 実施する");
+        assert_eq!(
+            html_cells("①実施の有無\t[ 実施する ] <span>&lt;選択肢&gt; 1) 実施する</span>")[1],
+            "[ 実施する ]  <選択肢> 1) 実施する"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pia_extract::corpus::{self, csv_rows, Mode, Summary, CSV_HEADER};
+use pia_extract::corpus::{self, CSV_HEADER, Mode, Summary, csv_rows};
 use pia_extract::record::{Record, SCHEMA};
 use pia_extract::score::{render, score};
 use std::collections::HashMap;
@@ -150,9 +150,10 @@ fn previous_records(out: &Path, is_dir: bool) -> HashMap<(String, String), Recor
             for e in rd.flatten() {
                 if e.path().extension().is_some_and(|x| x == "json")
                     && let Ok(t) = std::fs::read_to_string(e.path())
-                        && let Ok(r) = serde_json::from_str::<Record>(&t) {
-                            m.insert((r.source.file.clone(), r.source.sha256.clone()), r);
-                        }
+                    && let Ok(r) = serde_json::from_str::<Record>(&t)
+                {
+                    m.insert((r.source.file.clone(), r.source.sha256.clone()), r);
+                }
             }
         }
     } else {
@@ -281,10 +282,11 @@ fn run(a: RunArgs) -> ExitCode {
     bar.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();
     if let Sink::File { path, partial, mut w } = sink
-        && (w.flush().is_err() || std::fs::rename(&partial, &path).is_err()) {
-            eprintln!("pia-extract: cannot finish {}", path.display());
-            write_failed = true;
-        }
+        && (w.flush().is_err() || std::fs::rename(&partial, &path).is_err())
+    {
+        eprintln!("pia-extract: cannot finish {}", path.display());
+        write_failed = true;
+    }
     if !a.quiet {
         eprintln!("{}", summary.render());
     }
@@ -325,13 +327,14 @@ fn run_score(record: &Path, keys: &[PathBuf], min: Option<f64>, json: bool) -> E
     };
     let mut scores = Vec::new();
     for k in keys {
-        let key: serde_json::Value = match std::fs::read_to_string(k).map_err(|e| e.to_string()).and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())) {
-            Ok(v) => v,
-            Err(e) => {
-                eprintln!("pia-extract score: {}: {e}", k.display());
-                return ExitCode::from(2);
-            }
-        };
+        let key: serde_json::Value =
+            match std::fs::read_to_string(k).map_err(|e| e.to_string()).and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("pia-extract score: {}: {e}", k.display());
+                    return ExitCode::from(2);
+                }
+            };
         // the record for this key: by source file name, else the only one
         let src = key.get("source").and_then(|s| s.as_str()).unwrap_or("");
         let stem = Path::new(src).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
@@ -355,9 +358,10 @@ fn run_score(record: &Path, keys: &[PathBuf], min: Option<f64>, json: bool) -> E
     }
     let ratio = if total == 0 { 1.0 } else { right as f64 / total as f64 };
     if let Some(m) = min
-        && ratio < m {
-            eprintln!("pia-extract score: {:.1}% right is under --min {:.1}%", ratio * 100.0, m * 100.0);
-            return ExitCode::from(1);
-        }
+        && ratio < m
+    {
+        eprintln!("pia-extract score: {:.1}% right is under --min {:.1}%", ratio * 100.0, m * 100.0);
+        return ExitCode::from(1);
+    }
     ExitCode::SUCCESS
 }

@@ -124,11 +124,7 @@ fn finish(mut out: Vec<Piece>, chars: &[char], mut i: usize) -> Vec<Piece> {
 /// A line that is nothing but marks (`○`, `○ ○`): how many.
 pub fn lone_marks(text: &str) -> usize {
     let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if !t.is_empty() && t.iter().all(|&c| is_mark(c)) {
-        t.len()
-    } else {
-        0
-    }
+    if !t.is_empty() && t.iter().all(|&c| is_mark(c)) { t.len() } else { 0 }
 }
 
 #[cfg(test)]
@@ -161,7 +157,10 @@ mod tests {
         // the inside and end of a box whose `[` stands elsewhere
         assert_eq!(
             pieces("○ ] 接続しない（提供）[ ] 接続しない（入手）"),
-            vec![Piece::Box { mark: true, label: "接続しない（提供）".into() }, Piece::Box { mark: false, label: "接続しない（入手）".into() }]
+            vec![
+                Piece::Box { mark: true, label: "接続しない（提供）".into() },
+                Piece::Box { mark: false, label: "接続しない（入手）".into() }
+            ]
         );
         assert_eq!(lone_marks("○"), 1);
         assert_eq!(lone_marks("○ x"), 0);

@@ -17,8 +17,7 @@ fn is_protected(c: char) -> bool {
 fn lookalike(c: char) -> Option<char> {
     Some(match c {
         '\u{25EF}' | '\u{3007}' | '\u{25CB}' | '\u{26AA}' | '\u{2B58}' => '○',
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}'
-        | '\u{FF0D}' => '-',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '\u{FF0D}' => '-',
         '\u{301C}' | '\u{FF5E}' | '\u{223C}' => '~',
         '\u{2E8C}' => '小',
         '\u{2E8D}' => '小',
@@ -172,11 +171,7 @@ pub fn parse_digits(s: &str) -> Option<u32> {
 
 /// The number of a circled digit ① … ⑳.
 pub fn circled(c: char) -> Option<u32> {
-    if ('\u{2460}'..='\u{2473}').contains(&c) {
-        Some(c as u32 - 0x2460 + 1)
-    } else {
-        None
-    }
+    if ('\u{2460}'..='\u{2473}').contains(&c) { Some(c as u32 - 0x2460 + 1) } else { None }
 }
 
 pub fn roman(c: char) -> Option<&'static str> {

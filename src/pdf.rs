@@ -300,9 +300,10 @@ impl Font {
         if self.builtin != Builtin::None {
             // predefined CMaps: CIDs are not the codes; half width for ASCII and half-width kana
             if let Some(t) = text
-                && t.chars().all(|c| c.is_ascii() || ('\u{FF61}'..='\u{FF9F}').contains(&c)) {
-                    return 500.0;
-                }
+                && t.chars().all(|c| c.is_ascii() || ('\u{FF61}'..='\u{FF9F}').contains(&c))
+            {
+                return 500.0;
+            }
         }
         self.default_width
     }
@@ -346,7 +347,11 @@ fn load_font(doc: &Document, d: &Dictionary, name: &str, diags: &mut Vec<Diag>) 
                     f.builtin = Builtin::Euc;
                     f.split = CodeSplit::Euc;
                 } else {
-                    diags.push(Diag::new(Level::Warning, "pdf_unknown_cmap", format!("font {name}: CMap {e} is not supported; its text is not read")));
+                    diags.push(Diag::new(
+                        Level::Warning,
+                        "pdf_unknown_cmap",
+                        format!("font {name}: CMap {e} is not supported; its text is not read"),
+                    ));
                 }
             }
             Some(Object::Stream(s)) => {
@@ -362,14 +367,15 @@ fn load_font(doc: &Document, d: &Dictionary, name: &str, diags: &mut Vec<Diag>) 
         }
         // descendant: widths
         if let Some(Object::Array(ds)) = dict_get(doc, d, b"DescendantFonts")
-            && let Some(desc) = ds.first().map(|o| deref(doc, o)).and_then(as_dict) {
-                if let Some(dw) = dict_get(doc, desc, b"DW").and_then(num) {
-                    f.default_width = dw;
-                }
-                if let Some(Object::Array(w)) = dict_get(doc, desc, b"W") {
-                    parse_cid_widths(doc, w, &mut f.widths);
-                }
+            && let Some(desc) = ds.first().map(|o| deref(doc, o)).and_then(as_dict)
+        {
+            if let Some(dw) = dict_get(doc, desc, b"DW").and_then(num) {
+                f.default_width = dw;
             }
+            if let Some(Object::Array(w)) = dict_get(doc, desc, b"W") {
+                parse_cid_widths(doc, w, &mut f.widths);
+            }
+        }
     } else {
         f.default_width = 500.0;
         let first = dict_get(doc, d, b"FirstChar").and_then(num).unwrap_or(0.0) as u32;
@@ -381,40 +387,43 @@ fn load_font(doc: &Document, d: &Dictionary, name: &str, diags: &mut Vec<Diag>) 
             }
         }
         if let Some(desc) = dict_get(doc, d, b"FontDescriptor").and_then(as_dict)
-            && let Some(mw) = dict_get(doc, desc, b"MissingWidth").and_then(num) {
-                f.default_width = mw;
-            }
+            && let Some(mw) = dict_get(doc, desc, b"MissingWidth").and_then(num)
+        {
+            f.default_width = mw;
+        }
         // base encoding: ASCII-compatible standard encodings cover the printable range
         for c in 0x20u32..0x7F {
             f.simple_enc.insert(c, char::from_u32(c).unwrap_or(' '));
         }
         if let Some(enc) = dict_get(doc, d, b"Encoding").and_then(as_dict)
-            && let Some(Object::Array(diffs)) = dict_get(doc, enc, b"Differences") {
-                let mut code = 0u32;
-                for o in diffs {
-                    match deref(doc, o) {
-                        Object::Integer(i) => code = *i as u32,
-                        Object::Name(n) => {
-                            if let Some(c) = glyph_name_char(n) {
-                                f.simple_enc.insert(code, c);
-                            } else {
-                                f.simple_enc.remove(&code);
-                            }
-                            code += 1;
+            && let Some(Object::Array(diffs)) = dict_get(doc, enc, b"Differences")
+        {
+            let mut code = 0u32;
+            for o in diffs {
+                match deref(doc, o) {
+                    Object::Integer(i) => code = *i as u32,
+                    Object::Name(n) => {
+                        if let Some(c) = glyph_name_char(n) {
+                            f.simple_enc.insert(code, c);
+                        } else {
+                            f.simple_enc.remove(&code);
                         }
-                        _ => {}
+                        code += 1;
                     }
+                    _ => {}
                 }
             }
+        }
     }
     if let Some(Object::Stream(s)) = dict_get(doc, d, b"ToUnicode")
-        && let Ok(data) = s.decompressed_content() {
-            let cm = parse_cmap(&data);
-            f.to_unicode = cm.map;
-            if f.cid && matches!(f.split, CodeSplit::Two) && !cm.codespace.is_empty() && cm.codespace.iter().any(|r| r.0 != 2) {
-                f.split = CodeSplit::Ranges(cm.codespace);
-            }
+        && let Ok(data) = s.decompressed_content()
+    {
+        let cm = parse_cmap(&data);
+        f.to_unicode = cm.map;
+        if f.cid && matches!(f.split, CodeSplit::Two) && !cm.codespace.is_empty() && cm.codespace.iter().any(|r| r.0 != 2) {
+            f.split = CodeSplit::Ranges(cm.codespace);
         }
+    }
     f
 }
 
@@ -423,7 +432,10 @@ fn parse_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
     let mut guard = 0usize;
     while i < w.len() && guard < 200_000 {
         guard += 1;
-        let Some(first) = num(deref(doc, &w[i])) else { i += 1; continue };
+        let Some(first) = num(deref(doc, &w[i])) else {
+            i += 1;
+            continue;
+        };
         match w.get(i + 1).map(|o| deref(doc, o)) {
             Some(Object::Array(ws)) => {
                 for (k, x) in ws.iter().enumerate().take(65536) {
@@ -547,10 +559,7 @@ fn cmap_tokens(data: &[u8]) -> Vec<Tok> {
                 if hex.len() % 2 == 1 {
                     hex.push(b'0');
                 }
-                let bytes = hex
-                    .chunks(2)
-                    .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap_or("00"), 16).unwrap_or(0))
-                    .collect();
+                let bytes = hex.chunks(2).map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap_or("00"), 16).unwrap_or(0)).collect();
                 out.push(Tok::Hex(bytes));
             }
             b'[' => out.push(Tok::Open),
@@ -743,16 +752,19 @@ impl Interp<'_> {
         for op in ops {
             self.ops += 1;
             if self.ops > MAX_OPS {
-                self.diags.push(Diag::new(Level::Warning, "pdf_too_complex", format!("page {}: more than {MAX_OPS} operations; the rest is skipped", self.page.number)));
+                self.diags.push(Diag::new(
+                    Level::Warning,
+                    "pdf_too_complex",
+                    format!("page {}: more than {MAX_OPS} operations; the rest is skipped", self.page.number),
+                ));
                 return;
             }
             let o = op.operands.as_slice();
             let n = operand_nums(o);
             match op.operator.as_str() {
-                "q"
-                    if stack.len() < 64 => {
-                        stack.push(gs.clone());
-                    }
+                "q" if stack.len() < 64 => {
+                    stack.push(gs.clone());
+                }
                 "Q" => {
                     if let Some(g) = stack.pop() {
                         *gs = g;
@@ -824,9 +836,10 @@ impl Interp<'_> {
                 }
                 "Do" => {
                     if depth < MAX_DEPTH
-                        && let Some(Object::Name(k)) = o.first() {
-                            self.xobject(res, k, gs, depth);
-                        }
+                        && let Some(Object::Name(k)) = o.first()
+                    {
+                        self.xobject(res, k, gs, depth);
+                    }
                 }
                 // paths: ruling lines
                 "m" if n.len() == 2 => {

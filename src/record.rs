@@ -1,13 +1,13 @@
 //! The record boundary: the JSON contract of `../shared/docs/record-format.md`. Serde lives
 //! here only; the stages' own types stay free to change.
 
-use crate::cover::{read_cover, Cover, KINDS};
+use crate::cover::{Cover, KINDS, read_cover};
 use crate::decode::decode;
 use crate::diag::{Diag, Level, Loc};
-use crate::extract::{self, find_annexes, find_sections, FieldOut, Options};
-use crate::lines::{to_lines, Line};
+use crate::extract::{self, FieldOut, Options, find_annexes, find_sections};
+use crate::lines::{Line, to_lines};
 use crate::normalize::join_wrapped;
-use crate::template::{templates, Template, Templates};
+use crate::template::{Template, Templates, templates};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -174,9 +174,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// the text matches best (with an `kind_inferred` diagnostic).
 fn choose_template<'t>(tpls: &'t Templates, cover: &Cover, lines: &[Line], diags: &mut Vec<Diag>) -> Option<&'t Template> {
     if let Some(k) = &cover.kind
-        && let Some(t) = tpls.forms.iter().find(|t| &t.kind == k) {
-            return Some(t);
-        }
+        && let Some(t) = tpls.forms.iter().find(|t| &t.kind == k)
+    {
+        return Some(t);
+    }
     if let Some(form) = &cover.form {
         let n = form.chars().last().unwrap_or('0');
         if let Some(t) = tpls.by_form(&format!("様式{n}")) {
@@ -190,7 +191,9 @@ fn choose_template<'t>(tpls: &'t Templates, cover: &Cover, lines: &[Line], diags
         let unique = t
             .sections
             .iter()
-            .filter(|s| lines.iter().any(|l| l.key.contains(&s.key) && l.key.chars().next().is_some_and(|c| crate::normalize::roman(c).is_some())))
+            .filter(|s| {
+                lines.iter().any(|l| l.key.contains(&s.key) && l.key.chars().next().is_some_and(|c| crate::normalize::roman(c).is_some()))
+            })
             .count();
         let score = secs * 10 + unique;
         if score > 0 && best.is_none_or(|b| score > b.0) {
@@ -250,12 +253,25 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
                         diags.push(Diag::new(
                             Level::Warning,
                             "no_text_layer",
-                            format!("page {}: {} of {} glyphs have no Unicode mapping (no ToUnicode); the page's text is not read", p.number, p.unmapped, p.unmapped + p.glyphs.len()),
+                            format!(
+                                "page {}: {} of {} glyphs have no Unicode mapping (no ToUnicode); the page's text is not read",
+                                p.number,
+                                p.unmapped,
+                                p.unmapped + p.glyphs.len()
+                            ),
                         ));
                     }
                 }
                 let lines = crate::layout::pages_to_lines(&pdf_pages);
-                (crate::lines::Pages { format: crate::lines::Format::Pdf, lines, pages: Some(pdf_pages.len() as u32), flavour: Default::default() }, None)
+                (
+                    crate::lines::Pages {
+                        format: crate::lines::Format::Pdf,
+                        lines,
+                        pages: Some(pdf_pages.len() as u32),
+                        flavour: Default::default(),
+                    },
+                    None,
+                )
             }
             Err(crate::pdf::PdfError::Encrypted) => {
                 return error_record(name, sha, "pdf", "encrypted", "the PDF is encrypted and cannot be opened without its password");
@@ -274,16 +290,32 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let lines = &pages.lines;
     let fl = &pages.flavour;
     if fl.spaced {
-        diags.push(Diag::new(Level::Info, "spaced_text", "every character was followed by a space; spaces between Japanese characters were removed"));
+        diags.push(Diag::new(
+            Level::Info,
+            "spaced_text",
+            "every character was followed by a space; spaces between Japanese characters were removed",
+        ));
     }
     if fl.doubled_lines > 0 {
-        diags.push(Diag::new(Level::Info, "doubled_text", format!("{} line(s) printed twice (bold by overprint) were read once", fl.doubled_lines)));
+        diags.push(Diag::new(
+            Level::Info,
+            "doubled_text",
+            format!("{} line(s) printed twice (bold by overprint) were read once", fl.doubled_lines),
+        ));
     }
     if fl.flattened {
-        diags.push(Diag::new(Level::Warning, "flattened_text", "pages were flattened onto single lines; cells were cut apart at spaces, and placement is less certain"));
+        diags.push(Diag::new(
+            Level::Warning,
+            "flattened_text",
+            "pages were flattened onto single lines; cells were cut apart at spaces, and placement is less certain",
+        ));
     }
     if fl.marks_lost {
-        diags.push(Diag::new(Level::Warning, "marks_unrecoverable", "the dump has no brackets: checkbox marks cannot be read and are null"));
+        diags.push(Diag::new(
+            Level::Warning,
+            "marks_unrecoverable",
+            "the dump has no brackets: checkbox marks cannot be read and are null",
+        ));
     }
     if fl.glyphs_lost {
         diags.push(Diag::new(Level::Warning, "glyphs_lost", "ideographs are missing (a font without ToUnicode): free texts are not trusted and are null; only values equal to a known option are kept"));
@@ -318,12 +350,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         return record;
     }
     // the cover is what stands before the first section heading of any form
-    let any_first = tpls
-        .forms
-        .iter()
-        .filter_map(|t| find_sections(t, lines).first().map(|&(_, i)| i))
-        .min()
-        .unwrap_or(lines.len().min(80));
+    let any_first = tpls.forms.iter().filter_map(|t| find_sections(t, lines).first().map(|&(_, i)| i)).min().unwrap_or(lines.len().min(80));
     // PDF rows hold several cells (tab-separated): the cover is read cell by cell
     let cover_cells: Vec<Line> = lines[..any_first]
         .iter()
@@ -339,9 +366,17 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let cover = read_cover(&cover_cells, lines);
     let Some(t) = choose_template(tpls, &cover, lines, &mut diags) else {
         if fl.glyphs_lost {
-            diags.push(Diag::new(Level::Error, "glyphs_lost", "ideographs are missing from this text (a font without ToUnicode): nothing of the form could be read"));
+            diags.push(Diag::new(
+                Level::Error,
+                "glyphs_lost",
+                "ideographs are missing from this text (a font without ToUnicode): nothing of the form could be read",
+            ));
         } else if diags.iter().any(|d| d.code == "no_text_layer") {
-            diags.push(Diag::new(Level::Error, "no_text_layer", "the PDF has no usable text layer (fonts without ToUnicode); nothing of the form could be read"));
+            diags.push(Diag::new(
+                Level::Error,
+                "no_text_layer",
+                "the PDF has no usable text layer (fonts without ToUnicode); nothing of the form could be read",
+            ));
         } else {
             diags.push(Diag::new(
                 Level::Error,
@@ -365,7 +400,10 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         let k = &lines[i].key;
         let dated = crate::cover::era_to_iso(k).is_some() && crate::cover::KINDS.iter().all(|kd| !k.contains(kd));
         let starts_with_date = dated && k.starts_with(['令', '平']);
-        starts_with_date && lines[i + 1..lines.len().min(i + 5)].iter().any(|l| l.key.chars().next().and_then(crate::normalize::roman).is_some() && section_at_any(t, l).is_none())
+        starts_with_date
+            && lines[i + 1..lines.len().min(i + 5)]
+                .iter()
+                .any(|l| l.key.chars().next().and_then(crate::normalize::roman).is_some() && section_at_any(t, l).is_none())
     });
     let header = (last_section..lines.len()).find(|&i| lines[i].key.contains("変更前の記載") && lines[i].key.contains("変更後の記載"));
     let body_end = [changes_at, table_row, header].into_iter().flatten().min().unwrap_or(lines.len());
@@ -377,9 +415,11 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         diags.push(Diag::new(Level::Info, "no_cover", "no cover page was found; document fields are null"));
     }
     if let Some(form) = &cover.form
-        && !form.ends_with(&t.form[t.form.len() - 1..]) && cover.kind.is_some() {
-            diags.push(Diag::new(Level::Warning, "form_kind_mismatch", format!("the tag says {form} but the title says {}", t.kind)));
-        }
+        && !form.ends_with(&t.form[t.form.len() - 1..])
+        && cover.kind.is_some()
+    {
+        diags.push(Diag::new(Level::Warning, "form_kind_mismatch", format!("the tag says {form} but the title says {}", t.kind)));
+    }
     if ex.fields.is_empty() {
         diags.push(Diag::new(
             Level::Error,
@@ -412,7 +452,10 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         diags.push(Diag::new(
             Level::Info,
             "changes_partial",
-            format!("{} 変更箇所 row(s) read by date, item and 提出時期; 変更前/変更後 run together in a dump and are null", record.tables.changes.len()),
+            format!(
+                "{} 変更箇所 row(s) read by date, item and 提出時期; 変更前/変更後 run together in a dump and are null",
+                record.tables.changes.len()
+            ),
         ));
         record.diagnostics = diags.iter().map(diag_out).collect();
     }
@@ -484,7 +527,8 @@ fn tables(tpl: &Template, lines: &[Line], annexes: &[(String, usize)], body_end:
 /// the 提出時期 and its explanation are read by their shape; 変更前/変更後 are two free texts
 /// side by side that a dump runs together, so they stay null here.
 fn changes(t: &Template, lines: &[Line]) -> Vec<Change> {
-    let mut label_ends: Vec<&String> = t.fields.iter().flat_map(|f| f.keys.iter()).chain(t.items.iter().flat_map(|i| i.keys.iter())).collect();
+    let mut label_ends: Vec<&String> =
+        t.fields.iter().flat_map(|f| f.keys.iter()).chain(t.items.iter().flat_map(|i| i.keys.iter())).collect();
     label_ends.sort();
     label_ends.dedup();
     let date_re = regex::Regex::new(r"^(令和|平成)(元|\d{1,2})年\d{1,2}月\d{1,2}日").expect("valid regex");
@@ -525,14 +569,7 @@ fn changes(t: &Template, lines: &[Line]) -> Vec<Change> {
             }
             join_wrapped(&parts)
         });
-        Some(Change {
-            date,
-            item: (!item_parts.is_empty()).then(|| join_wrapped(&item_parts)),
-            before: None,
-            after: None,
-            timing,
-            reason,
-        })
+        Some(Change { date, item: (!item_parts.is_empty()).then(|| join_wrapped(&item_parts)), before: None, after: None, timing, reason })
     };
     for l in lines {
         if l.key.contains("変更前の記載") {
@@ -561,7 +598,7 @@ fn split_items(s: &str) -> Vec<String> {
             // drop "12." numbering
             let digits = x.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
             let rest: String = x.chars().skip(digits).collect();
-            
+
             if digits > 0 { rest.trim_start_matches(['.', '．', ')', '）']).trim().to_string() } else { x.to_string() }
         })
         .filter(|x| !x.is_empty() && !x.contains('\u{FFFD}'))

@@ -87,9 +87,10 @@ pub fn find_field<'r>(record: &'r Value, ty: &str, entry: &Value) -> Option<&'r 
         if ty == "checkboxes" {
             // the field must have the option
             if let Some(o) = entry.get("option").and_then(|o| o.as_str())
-                && find_option(f, o).is_none() {
-                    continue;
-                }
+                && find_option(f, o).is_none()
+            {
+                continue;
+            }
         }
         if best.is_none_or(|b| rank < b.0) {
             best = Some((rank, f));
@@ -101,15 +102,13 @@ pub fn find_field<'r>(record: &'r Value, ty: &str, entry: &Value) -> Option<&'r 
 fn find_option<'f>(field: &'f Value, option: &str) -> Option<&'f Value> {
     let k = key(option);
     let opts = field.get("options")?.as_array()?;
-    opts.iter()
-        .find(|o| o.get("label").and_then(|l| l.as_str()).map(key).as_deref() == Some(k.as_str()))
-        .or_else(|| {
-            // a key written with the box's detail words ("その他識別情報(内部番号)") or without
-            opts.iter().find(|o| {
-                let l = o.get("label").and_then(|l| l.as_str()).map(key).unwrap_or_default();
-                !l.is_empty() && (k.starts_with(&l) && k.len() > l.len() && l.len() > 6)
-            })
+    opts.iter().find(|o| o.get("label").and_then(|l| l.as_str()).map(key).as_deref() == Some(k.as_str())).or_else(|| {
+        // a key written with the box's detail words ("その他識別情報(内部番号)") or without
+        opts.iter().find(|o| {
+            let l = o.get("label").and_then(|l| l.as_str()).map(key).unwrap_or_default();
+            !l.is_empty() && (k.starts_with(&l) && k.len() > l.len() && l.len() > 6)
         })
+    })
 }
 
 fn norm_value(v: &Value) -> Option<String> {
@@ -188,7 +187,9 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
     }
     for e in entries("checks") {
         let f = find_field(record, "checkboxes", &e);
-        let got = f.and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or(""))).map(|o| o.get("checked").unwrap_or(&Value::Null));
+        let got = f
+            .and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or("")))
+            .map(|o| o.get("checked").unwrap_or(&Value::Null));
         judge(&mut s.checks, &mut s.misses, "checks", entry_name(&e), e.get("checked"), got);
     }
     for e in entries("texts") {
@@ -219,7 +220,9 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
             let t = sections.entry(sec).or_default();
             let f = find_field(record, ty, &e);
             let got = match kind {
-                "checks" => f.and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or(""))).map(|o| o.get("checked").unwrap_or(&Value::Null)),
+                "checks" => f
+                    .and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or("")))
+                    .map(|o| o.get("checked").unwrap_or(&Value::Null)),
                 _ => f.map(|f| f.get("value").unwrap_or(&Value::Null)),
             };
             let expected = if kind == "checks" { e.get("checked") } else { e.get("value") };
@@ -247,7 +250,12 @@ pub fn render(s: &Score) -> String {
             t.wrong
         ));
     }
-    let per: Vec<String> = s.sections.iter().filter(|(_, t)| t.total > 0).map(|(k, t)| format!("{k} {}/{} (found {}, wrong {})", t.right, t.total, t.found, t.wrong)).collect();
+    let per: Vec<String> = s
+        .sections
+        .iter()
+        .filter(|(_, t)| t.total > 0)
+        .map(|(k, t)| format!("{k} {}/{} (found {}, wrong {})", t.right, t.total, t.found, t.wrong))
+        .collect();
     out.push_str(&format!("  sections  {}\n", per.join("; ")));
     out.push_str(&format!("  left_out  {} (record still gives a value on {})\n", s.left_out, s.left_out_guessed));
     for m in &s.misses {
@@ -263,12 +271,12 @@ mod tests {
 
     fn record() -> Value {
         json!({"document": {"kind": "全項目評価書", "number": "2"},
-          "fields": [
-            {"path": ["I","1","3"], "label": "対象人数", "type": "choice", "value": "30万人以上", "options": []},
-            {"path": ["I","2","システム1","3"], "label": "他のシステムとの接続", "type": "checkboxes", "value": null,
-             "options": [{"label": "宛名システム等", "checked": true, "detail": null}, {"label": "税務システム", "checked": null, "detail": null}]},
-            {"path": ["I","7","1"], "label": "部署", "type": "text", "value": "財政局 税務部"}
-          ]})
+        "fields": [
+          {"path": ["I","1","3"], "label": "対象人数", "type": "choice", "value": "30万人以上", "options": []},
+          {"path": ["I","2","システム1","3"], "label": "他のシステムとの接続", "type": "checkboxes", "value": null,
+           "options": [{"label": "宛名システム等", "checked": true, "detail": null}, {"label": "税務システム", "checked": null, "detail": null}]},
+          {"path": ["I","7","1"], "label": "部署", "type": "text", "value": "財政局 税務部"}
+        ]})
     }
 
     #[test]

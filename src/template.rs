@@ -53,9 +53,7 @@ impl OptionList {
             }
             // the option's word must end there: what follows is its detail or punctuation
             let rest = &k[o.key.len()..];
-            let continues_word = rest.chars().next().is_some_and(|c| {
-                c.is_alphanumeric() && !matches!(c, '・' | '、' | '。')
-            });
+            let continues_word = rest.chars().next().is_some_and(|c| c.is_alphanumeric() && !matches!(c, '・' | '、' | '。'));
             if continues_word {
                 continue;
             }
@@ -152,11 +150,8 @@ impl Templates {
 }
 
 const OPTIONS: &str = include_str!("../templates/options.txt");
-const FORMS: [&str; 3] = [
-    include_str!("../templates/yoshiki4.txt"),
-    include_str!("../templates/yoshiki3.txt"),
-    include_str!("../templates/yoshiki2.txt"),
-];
+const FORMS: [&str; 3] =
+    [include_str!("../templates/yoshiki4.txt"), include_str!("../templates/yoshiki3.txt"), include_str!("../templates/yoshiki2.txt")];
 
 pub fn templates() -> &'static Templates {
     static T: OnceLock<Templates> = OnceLock::new();

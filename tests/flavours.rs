@@ -2,7 +2,7 @@
 //! hand-written covers with hand-made keys): each is read as well as its seed where the
 //! flavour keeps the information, and gives no wrong value where it does not.
 
-use pia_extract::score::{score, Score};
+use pia_extract::score::{Score, score};
 use serde_json::Value;
 use std::path::Path;
 
@@ -26,8 +26,17 @@ fn strip_punct(v: &mut Value) {
 }
 
 fn doc_fields_right(s: &Score, b: &Score, name: &str) {
-    assert!(s.document.wrong == 0, "{name}: document has wrong values: {:?}", s.misses.iter().filter(|m| m.kind == "document").collect::<Vec<_>>());
-    assert_eq!(s.document.right, b.document.right, "{name}: document fields: {:?}", s.misses.iter().filter(|m| m.kind == "document").collect::<Vec<_>>());
+    assert!(
+        s.document.wrong == 0,
+        "{name}: document has wrong values: {:?}",
+        s.misses.iter().filter(|m| m.kind == "document").collect::<Vec<_>>()
+    );
+    assert_eq!(
+        s.document.right,
+        b.document.right,
+        "{name}: document fields: {:?}",
+        s.misses.iter().filter(|m| m.kind == "document").collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -54,7 +63,16 @@ fn every_flavour_of_every_seed() {
         let b = score(&base, &key, seed);
         report.push_str(&format!(
             "{file}: choices {}/{} (seed {}) wrong {}; checks {}/{} (seed {}) wrong {}; document {}/{}\n",
-            s.choices.right, s.choices.total, b.choices.right, s.choices.wrong, s.checks.right, s.checks.total, b.checks.right, s.checks.wrong, s.document.right, s.document.total
+            s.choices.right,
+            s.choices.total,
+            b.choices.right,
+            s.choices.wrong,
+            s.checks.right,
+            s.checks.total,
+            b.checks.right,
+            s.checks.wrong,
+            s.document.right,
+            s.document.total
         ));
         let fl = rec["source"]["flavour"].as_str().unwrap_or("");
         match keeps {
@@ -84,7 +102,12 @@ fn every_flavour_of_every_seed() {
             }
             "order_lost" => {
                 assert!(fl.contains("flattened"), "{file}: flavour {fl}");
-                assert_eq!(s.checks.wrong + s.choices.wrong + s.texts.wrong, 0, "{file}: {:?}", s.misses.iter().filter(|m| m.how == "wrong").collect::<Vec<_>>());
+                assert_eq!(
+                    s.checks.wrong + s.choices.wrong + s.texts.wrong,
+                    0,
+                    "{file}: {:?}",
+                    s.misses.iter().filter(|m| m.how == "wrong").collect::<Vec<_>>()
+                );
                 doc_fields_right(&s, &b, file);
             }
             "glyphs_lost" => {

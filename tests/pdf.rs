@@ -9,7 +9,12 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn pdfs() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures/pdf").unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir("fixtures/pdf")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
     v.sort();
     assert!(v.len() >= 16, "generated PDFs are committed");
     v
@@ -36,7 +41,15 @@ fn generated_pdfs_read_against_their_keys() {
         let s = score(&rec, &key_for(&p), &name);
         report.push_str(&format!(
             "{name}: document {}/{} choices {}/{} checks {}/{} texts {}/{} wrong {}\n",
-            s.document.right, s.document.total, s.choices.right, s.choices.total, s.checks.right, s.checks.total, s.texts.right, s.texts.total, s.all.wrong
+            s.document.right,
+            s.document.total,
+            s.choices.right,
+            s.choices.total,
+            s.checks.right,
+            s.checks.total,
+            s.texts.right,
+            s.texts.total,
+            s.all.wrong
         ));
         assert_eq!(rec["source"]["format"], "pdf");
         assert!(!rec["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "internal_panic"), "{name}");
@@ -90,10 +103,9 @@ fn pdf_and_its_dump_agree() {
             let Some(y) = fb.get(id) else { continue };
             both += 1;
             match x["type"].as_str().unwrap() {
-                "choice"
-                    if !x["value"].is_null() && !y["value"].is_null() => {
-                        assert_eq!(x["value"], y["value"], "{}: {id}", p.display());
-                    }
+                "choice" if !x["value"].is_null() && !y["value"].is_null() => {
+                    assert_eq!(x["value"], y["value"], "{}: {id}", p.display());
+                }
                 "checkboxes" => {
                     for (ox, oy) in x["options"].as_array().unwrap().iter().zip(y["options"].as_array().unwrap()) {
                         if !ox["checked"].is_null() && !oy["checked"].is_null() {

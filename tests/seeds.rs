@@ -57,23 +57,39 @@ fn invariants_hold_on_every_fixture() {
             assert!(f.at.line.is_some_and(|l| l >= 1), "{name}: {} has no location", f.id);
             match f.ty.as_str() {
                 "choice" => {
-                    let opts: Vec<&str> = f.options.iter().map(|o| match o {
-                        OptionOut::Choice(s) => s.as_str(),
-                        OptionOut::Box(_) => panic!("{name}: box in a choice"),
-                    }).collect();
+                    let opts: Vec<&str> = f
+                        .options
+                        .iter()
+                        .map(|o| match o {
+                            OptionOut::Choice(s) => s.as_str(),
+                            OptionOut::Box(_) => panic!("{name}: box in a choice"),
+                        })
+                        .collect();
                     assert!(!opts.is_empty(), "{name}: {} has no options", f.id);
                     if let Some(v) = &f.value {
                         assert!(opts.contains(&v.as_str()), "{name}: {} = {v} is not an option", f.id);
                     }
                     // the options are one of the template's lists, in order
-                    assert!(t.lists.iter().any(|l| l.options.iter().map(|o| o.label.as_str()).eq(opts.iter().copied())), "{name}: {}", f.id);
+                    assert!(
+                        t.lists.iter().any(|l| l.options.iter().map(|o| o.label.as_str()).eq(opts.iter().copied())),
+                        "{name}: {}",
+                        f.id
+                    );
                 }
                 "checkboxes" => {
-                    let labels: Vec<&str> = f.options.iter().map(|o| match o {
-                        OptionOut::Box(b) => b.label.as_str(),
-                        OptionOut::Choice(_) => panic!("{name}: string in a checkbox group"),
-                    }).collect();
-                    assert!(t.lists.iter().any(|l| l.options.iter().map(|o| o.label.as_str()).eq(labels.iter().copied())), "{name}: {} lacks options", f.id);
+                    let labels: Vec<&str> = f
+                        .options
+                        .iter()
+                        .map(|o| match o {
+                            OptionOut::Box(b) => b.label.as_str(),
+                            OptionOut::Choice(_) => panic!("{name}: string in a checkbox group"),
+                        })
+                        .collect();
+                    assert!(
+                        t.lists.iter().any(|l| l.options.iter().map(|o| o.label.as_str()).eq(labels.iter().copied())),
+                        "{name}: {} lacks options",
+                        f.id
+                    );
                     for o in &f.options {
                         if let OptionOut::Box(b) = o {
                             assert_eq!(b.checked.is_none(), b.certainty == "unknown", "{name}: {} {}", f.id, b.label);
@@ -96,7 +112,15 @@ trait DocValues {
 impl DocValues for Record {
     fn document_values(&self) -> Vec<Option<String>> {
         let d = &self.document;
-        vec![d.kind.clone(), d.form.clone(), d.number.clone(), d.title.clone(), d.organization.clone(), d.published.clone(), d.published_raw.clone()]
+        vec![
+            d.kind.clone(),
+            d.form.clone(),
+            d.number.clone(),
+            d.title.clone(),
+            d.organization.clone(),
+            d.published.clone(),
+            d.published_raw.clone(),
+        ]
     }
 }
 
@@ -130,7 +154,12 @@ fn answer_key_scores_stay_above_their_floors() {
     let floors: serde_json::Value = serde_json::from_str(&std::fs::read_to_string("golden/floors.json").unwrap()).unwrap();
     let mut report = String::new();
     let mut failures = Vec::new();
-    let mut keys: Vec<PathBuf> = std::fs::read_dir("golden/keys").unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let mut keys: Vec<PathBuf> = std::fs::read_dir("golden/keys")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     keys.sort();
     assert_eq!(keys.len(), 5, "one key per seed");
     for k in keys {
@@ -141,7 +170,15 @@ fn answer_key_scores_stay_above_their_floors() {
         let s = score(&rec, &key, &stem);
         report.push_str(&format!(
             "{stem}: document {}/{} choices {}/{} checks {}/{} texts {}/{} wrong {}\n",
-            s.document.right, s.document.total, s.choices.right, s.choices.total, s.checks.right, s.checks.total, s.texts.right, s.texts.total, s.all.wrong
+            s.document.right,
+            s.document.total,
+            s.choices.right,
+            s.choices.total,
+            s.checks.right,
+            s.checks.total,
+            s.texts.right,
+            s.texts.total,
+            s.all.wrong
         ));
         let f = &floors[&stem];
         for (kind, t) in [("document", &s.document), ("choices", &s.choices), ("checks", &s.checks), ("texts", &s.texts)] {
