@@ -118,6 +118,7 @@ fn segments(glyphs: &[Glyph], rules: &[Rule]) -> Vec<Seg> {
 }
 
 fn cells(segs: Vec<Seg>, rules: &[Rule]) -> Vec<Cell> {
+    let ruled = rules.iter().filter(|r| r.horizontal()).count() >= 4;
     let mut cells: Vec<Cell> = Vec::new();
     for s in segs {
         // the cell this segment continues: same left edge, the next baseline down
@@ -132,7 +133,9 @@ fn cells(segs: Vec<Seg>, rules: &[Rule]) -> Vec<Cell> {
                 && overlap
                 && (s.size - last.size).abs() < 0.2 * s.size
                 && !rule_between_y(rules, s.x0, s.x1, last.y, s.y)
-                && !is_structural_start(&s.text)
+                // with ruling lines the rules part the cells; without, a line that starts
+                // like a label (①, １．, [) starts a new one
+                && !(is_structural_start(&s.text) && (!ruled || key(&s.text).starts_with(['[', ']', '<', '○'])))
         });
         match cont {
             Some(c) => {
