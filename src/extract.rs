@@ -345,6 +345,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
     // longest first; ties in a fixed order (a HashMap's order differs between runs)
     label_keys.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
 
+    let label_finder = aho_corasick::AhoCorasick::new(&label_keys).expect("label keys make an automaton");
     let all_opt_keys: Vec<String> =
         tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.clone())).collect();
     let mut hits: Vec<Hit> = Vec::new();
@@ -451,11 +452,13 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         // `[ 行っている ユーザ認証の管理`: a label after a bracketed value on the same line
         let mut after_value: Vec<usize> = Vec::new();
         if l.key.contains('[') || l.key.contains(']') {
-            for lk in &label_keys {
+            for m in label_finder.find_overlapping_iter(l.key.as_str()) {
+                let lk = label_keys[m.pattern().as_usize()];
                 if lk.chars().count() < 4 {
                     continue;
                 }
-                if let Some(byte) = l.key.find(*lk) {
+                {
+                    let byte = m.start();
                     let before = &l.key[..byte];
                     let ends_with_value = before.ends_with('[')
                         || before.ends_with(']')

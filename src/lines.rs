@@ -6,7 +6,7 @@
 //! decoded. Page furniture (`-9-`, `1 / 72`) sets the page and is dropped.
 
 use crate::diag::Diag;
-use crate::normalize::{fold, key};
+use crate::normalize::fold;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -49,7 +49,8 @@ pub struct Line {
 impl Line {
     pub fn new(no: usize, page: Option<u32>, raw: String) -> Line {
         let text = fold(&raw);
-        let key = key(&raw);
+        // the key is the folded text without white space (fold once, not twice)
+        let key: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         Line { no, pos: no, page, raw, text, key, bbox: None, open_above: false }
     }
 }
@@ -71,6 +72,10 @@ pub fn detect_format(text: &str) -> Format {
 
 /// Page footers and running furniture: `-9-`, `- 9 -`, `1 / 72`, `1/69`.
 pub fn page_number(line: &str) -> Option<u32> {
+    // a footer is short: most lines are rejected before folding
+    if line.len() > 48 || !line.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+        return None;
+    }
     let f: String = fold(line).chars().filter(|c| !c.is_whitespace()).collect();
     if let Some(inner) = f.strip_prefix('-').and_then(|s| s.strip_suffix('-')) {
         return inner.parse().ok();

@@ -672,6 +672,286 @@ pub fn parse_cmap(data: &[u8]) -> CMap {
 
 // ---------------------------------------------------------------- content streams
 
+fn is_delim(c: u8) -> bool {
+    matches!(c, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+}
+
+fn is_ws(c: u8) -> bool {
+    matches!(c, 0 | 9 | 10 | 12 | 13 | 32)
+}
+
+/// A content-stream tokenizer (operands then operator), faster than a general object parser
+/// and tolerant: on damage it stops and says so (`false`), keeping what it read.
+pub fn content_ops(data: &[u8]) -> (Vec<lopdf::content::Operation>, bool) {
+    let mut p = Lexer { d: data, i: 0 };
+    let mut ops = Vec::new();
+    let mut operands: Vec<Object> = Vec::new();
+    loop {
+        p.skip_ws();
+        if p.i >= p.d.len() {
+            return (ops, true);
+        }
+        match p.value(0) {
+            Some(Tok2::Obj(o)) => {
+                if operands.len() < 4096 {
+                    operands.push(o);
+                }
+            }
+            Some(Tok2::Op(op)) => {
+                if op == "BI" {
+                    // inline image: its dictionary, then binary data up to a whitespace-delimited EI
+                    if !p.skip_inline_image() {
+                        return (ops, false);
+                    }
+                    operands.clear();
+                    continue;
+                }
+                ops.push(lopdf::content::Operation { operator: op, operands: std::mem::take(&mut operands) });
+                if ops.len() > MAX_OPS {
+                    return (ops, true);
+                }
+            }
+            None => return (ops, false),
+        }
+    }
+}
+
+enum Tok2 {
+    Obj(Object),
+    Op(String),
+}
+
+struct Lexer<'a> {
+    d: &'a [u8],
+    i: usize,
+}
+
+impl Lexer<'_> {
+    fn skip_ws(&mut self) {
+        while self.i < self.d.len() {
+            let c = self.d[self.i];
+            if is_ws(c) {
+                self.i += 1;
+            } else if c == b'%' {
+                while self.i < self.d.len() && self.d[self.i] != b'\n' && self.d[self.i] != b'\r' {
+                    self.i += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn regular(&mut self) -> &[u8] {
+        let s = self.i;
+        while self.i < self.d.len() && !is_ws(self.d[self.i]) && !is_delim(self.d[self.i]) {
+            self.i += 1;
+        }
+        &self.d[s..self.i]
+    }
+
+    /// One operand or operator; None on damage.
+    fn value(&mut self, depth: usize) -> Option<Tok2> {
+        if depth > 32 {
+            return None;
+        }
+        self.skip_ws();
+        let c = *self.d.get(self.i)?;
+        match c {
+            b'/' => {
+                self.i += 1;
+                let raw = self.regular().to_vec();
+                Some(Tok2::Obj(Object::Name(unescape_name(&raw))))
+            }
+            b'(' => self.literal().map(|s| Tok2::Obj(Object::String(s, lopdf::StringFormat::Literal))),
+            b'<' if self.d.get(self.i + 1) == Some(&b'<') => {
+                self.i += 2;
+                let mut dict = Dictionary::new();
+                loop {
+                    self.skip_ws();
+                    if self.d.get(self.i..self.i + 2) == Some(b">>") {
+                        self.i += 2;
+                        return Some(Tok2::Obj(Object::Dictionary(dict)));
+                    }
+                    let Tok2::Obj(Object::Name(k)) = self.value(depth + 1)? else { return None };
+                    let Tok2::Obj(v) = self.value(depth + 1)? else { return None };
+                    dict.set(k, v);
+                }
+            }
+            b'<' => {
+                self.i += 1;
+                let mut hex = Vec::new();
+                while self.i < self.d.len() && self.d[self.i] != b'>' {
+                    if self.d[self.i].is_ascii_hexdigit() {
+                        hex.push(self.d[self.i]);
+                    }
+                    self.i += 1;
+                }
+                self.i += 1;
+                if hex.len() % 2 == 1 {
+                    hex.push(b'0');
+                }
+                let bytes = hex.chunks(2).map(|p| (hexval(p[0]) << 4) | hexval(p[1])).collect();
+                Some(Tok2::Obj(Object::String(bytes, lopdf::StringFormat::Hexadecimal)))
+            }
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                loop {
+                    self.skip_ws();
+                    if self.d.get(self.i) == Some(&b']') {
+                        self.i += 1;
+                        return Some(Tok2::Obj(Object::Array(items)));
+                    }
+                    match self.value(depth + 1)? {
+                        Tok2::Obj(o) => items.push(o),
+                        Tok2::Op(_) => {} // a stray keyword inside an array: ignored
+                    }
+                }
+            }
+            b']' | b')' | b'>' | b'{' | b'}' => {
+                // stray delimiter: skip it
+                self.i += 1;
+                Some(Tok2::Op(String::new()))
+            }
+            _ => {
+                let tok = self.regular();
+                if tok.is_empty() {
+                    self.i += 1;
+                    return Some(Tok2::Op(String::new()));
+                }
+                let t = std::str::from_utf8(tok).unwrap_or("");
+                if let Ok(n) = t.parse::<i64>() {
+                    return Some(Tok2::Obj(Object::Integer(n)));
+                }
+                if t.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
+                    && let Ok(f) = t.parse::<f32>() {
+                        return Some(Tok2::Obj(Object::Real(f)));
+                    }
+                Some(match t {
+                    "true" => Tok2::Obj(Object::Boolean(true)),
+                    "false" => Tok2::Obj(Object::Boolean(false)),
+                    "null" => Tok2::Obj(Object::Null),
+                    _ => Tok2::Op(t.to_string()),
+                })
+            }
+        }
+    }
+
+    fn literal(&mut self) -> Option<Vec<u8>> {
+        self.i += 1; // '('
+        let mut out = Vec::new();
+        let mut depth = 1;
+        while self.i < self.d.len() {
+            let c = self.d[self.i];
+            self.i += 1;
+            match c {
+                b'\\' => {
+                    let e = *self.d.get(self.i)?;
+                    self.i += 1;
+                    match e {
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        b'0'..=b'7' => {
+                            let mut v = (e - b'0') as u32;
+                            for _ in 0..2 {
+                                match self.d.get(self.i) {
+                                    Some(&d @ b'0'..=b'7') => {
+                                        v = v * 8 + (d - b'0') as u32;
+                                        self.i += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push(v as u8);
+                        }
+                        b'\r' => {
+                            if self.d.get(self.i) == Some(&b'\n') {
+                                self.i += 1;
+                            }
+                        }
+                        b'\n' => {}
+                        other => out.push(other),
+                    }
+                }
+                b'(' => {
+                    depth += 1;
+                    out.push(c);
+                }
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(out);
+                    }
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+        }
+        None
+    }
+
+    fn skip_inline_image(&mut self) -> bool {
+        // the image dictionary up to ID
+        loop {
+            self.skip_ws();
+            if self.i >= self.d.len() {
+                return false;
+            }
+            let save = self.i;
+            match self.value(1) {
+                Some(Tok2::Op(op)) if op == "ID" => break,
+                Some(_) => {}
+                None => {
+                    self.i = save + 1;
+                }
+            }
+        }
+        // data: up to whitespace, EI, whitespace (or the end)
+        let d = self.d;
+        let mut k = self.i + 1;
+        while k + 2 <= d.len() {
+            if &d[k..k + 2] == b"EI" && is_ws(d[k - 1]) && d.get(k + 2).is_none_or(|&c| is_ws(c)) {
+                self.i = k + 2;
+                return true;
+            }
+            k += 1;
+        }
+        false
+    }
+}
+
+fn hexval(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        b'A'..=b'F' => c - b'A' + 10,
+        _ => 0,
+    }
+}
+
+fn unescape_name(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'#'
+            && i + 2 < raw.len()
+            && raw[i + 1].is_ascii_hexdigit()
+            && raw.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit())
+        {
+            out.push((hexval(raw[i + 1]) << 4) | hexval(raw[i + 2]));
+            i += 3;
+        } else {
+            out.push(raw[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy)]
 struct M([f64; 6]);
 
@@ -736,13 +1016,14 @@ impl Interp<'_> {
     }
 
     fn run(&mut self, content: &[u8], res: Option<&Dictionary>, gs: &mut GState, depth: usize) {
-        let ops = match lopdf::content::Content::decode(content) {
-            Ok(c) => c.operations,
-            Err(e) => {
-                self.diags.push(Diag::new(Level::Warning, "pdf_content_unreadable", format!("page {}: {e}", self.page.number)));
-                return;
-            }
-        };
+        let (ops, complete) = content_ops(content);
+        if !complete {
+            self.diags.push(Diag::new(
+                Level::Warning,
+                "pdf_content_unreadable",
+                format!("page {}: the content stream is damaged; what precedes the damage is read", self.page.number),
+            ));
+        }
         let mut stack: Vec<GState> = Vec::new();
         let mut tm = M::ID;
         let mut tlm = M::ID;
@@ -1004,6 +1285,20 @@ mod tests {
     fn cmap_with_dictionaries_terminates() {
         let cm = parse_cmap(b"/CIDSystemInfo << /Registry (Adobe) >> def 1 beginbfchar <01> <0041> endbfchar");
         assert_eq!(cm.map[&1], "A");
+    }
+
+    #[test]
+    fn content_tokens() {
+        let (ops, ok) = content_ops(
+            b"BT /F1 12 Tf 10.5 -2 Td (a\\(b\\)\\101) Tj [<3042> -250 (x)] TJ ET q 1 0 0 1 0 0 cm Q BI /W 1 ID \x00\xffEI EI 0 0 m",
+        );
+        assert!(ok);
+        let names: Vec<&str> = ops.iter().map(|o| o.operator.as_str()).collect();
+        assert_eq!(names, ["BT", "Tf", "Td", "Tj", "TJ", "ET", "q", "cm", "Q", "m"]);
+        assert_eq!(ops[3].operands[0], Object::String(b"a(b)A".to_vec(), lopdf::StringFormat::Literal));
+        assert_eq!(ops[2].operands, vec![Object::Real(10.5), Object::Integer(-2)]);
+        let (_, ok) = content_ops(b"BT (unterminated");
+        assert!(!ok);
     }
 
     #[test]
