@@ -319,19 +319,9 @@ pub fn find_annexes(lines: &[Line], body_start: usize) -> Vec<(String, usize)> {
     out
 }
 
-pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<usize>, cells: bool, strict: bool) -> Extraction {
-    let mut diags = Vec::new();
-    let sections = find_sections(t, lines);
-    let section_of = |i: usize| -> Option<usize> {
-        let mut cur = sections.first().map(|&(s, _)| s);
-        for &(s, at) in &sections {
-            if at <= i {
-                cur = Some(s);
-            }
-        }
-        cur
-    };
-
+/// Find the section, item and group headings and the field labels of the body.
+fn scan(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<usize>, sections: &Sections) -> Scan {
+    let section_of = |i: usize| sections.of(i);
     // index: label key → fields that carry it
     let mut by_label: HashMap<&str, Vec<usize>> = HashMap::new();
     for (fi, f) in t.fields.iter().enumerate() {
@@ -536,7 +526,7 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
                 let cands = &by_label[lk];
                 // a label of no field of this section, just above the next section's heading:
                 // scrambled pages print some of a section before its heading
-                let next = sections.iter().find(|&&(_, at)| at > i).copied();
+                let next = sections.list.iter().find(|&&(_, at)| at > i).copied();
                 let sec = match next {
                     Some((ns, at))
                         if !cands.iter().any(|&f| Some(t.fields[f].section) == sec)
@@ -640,6 +630,40 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             eprintln!("heading {} {} {:?}", lines[hd.line].no, t.groups[hd.group].name, hd.n);
         }
     }
+    Scan { hits, headings, unknowns, label_lines }
+}
+
+/// Where each section begins (heading line), and which section a line falls in.
+pub struct Sections {
+    pub list: Vec<(usize, usize)>,
+}
+
+impl Sections {
+    fn of(&self, i: usize) -> Option<usize> {
+        let mut cur = self.list.first().map(|&(s, _)| s);
+        for &(s, at) in &self.list {
+            if at <= i {
+                cur = Some(s);
+            }
+        }
+        cur
+    }
+}
+
+/// What the scan of the body finds: labels, group headings, labels the template does not
+/// know (tolerant forms), and the lines that are labels or headings.
+struct Scan {
+    hits: Vec<Hit>,
+    headings: Vec<Heading>,
+    unknowns: Vec<(Vec<String>, String, Hit)>,
+    label_lines: HashSet<usize>,
+}
+
+pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<usize>, cells: bool, strict: bool) -> Extraction {
+    let mut diags = Vec::new();
+    let sections = Sections { list: find_sections(t, lines) };
+    let Scan { mut hits, headings, unknowns, label_lines } = scan(tpls, t, lines, body.clone(), &sections);
+
     resolve_owners(t, &mut hits, &headings, &mut diags, lines);
     if std::env::var_os("PIA_DEBUG").is_some() {
         for h in &hits {
@@ -655,8 +679,6 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
     // ---- values
     let mut fields: Vec<FieldOut> = Vec::new();
     let stop_lines = label_lines.clone();
-    let choice_tokens = choice_tokens(tpls, lines, body.clone());
-    let mut used_tokens: HashSet<(usize, usize)> = HashSet::new();
     let mut choice_jobs: Vec<(usize, usize)> = Vec::new(); // (fields index, hit index)
     let mut box_jobs: Vec<(usize, usize)> = Vec::new();
 
@@ -731,9 +753,60 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
         fields.push(out);
     }
 
+    place_choices(tpls, t, lines, body.clone(), &sections, &hits, &choice_jobs, cells, strict, &mut fields, &mut diags);
+
+    // checkbox groups
+    let box_hits: Vec<BoxHit> = box_jobs
+        .iter()
+        .map(|&(_, hi)| {
+            let h = &hits[hi];
+            let fs = &t.fields[h.field];
+            BoxHit { line: h.line, end_line: h.end_line, end_off: h.end_off, list: fs.list.unwrap(), switch: fs.role == FieldRole::Switch }
+        })
+        .collect();
+    let choice_lines: Vec<usize> = hits.iter().filter(|h| t.fields[h.field].ty == FieldType::Choice).map(|h| h.line).collect();
+    let centred = lines.first().is_some_and(|l| l.bbox.is_some());
+    let results =
+        read_boxes(tpls, lines, body.clone(), &box_hits, &choice_lines, &label_lines, BoxOpts { strict, centred_labels: centred });
+    for (k, r) in results.into_iter().enumerate() {
+        let fi = box_jobs[k].0;
+        fields[fi].certainty = r.certainty;
+        fields[fi].value = r.other_text;
+        for d in r.diags {
+            diags.push(d.field(&fields[fi].id()).at(fields[fi].at));
+        }
+        fields[fi].options = Options::Boxes(r.boxes);
+    }
+
+    if strict {
+        labels_first(tpls, t, lines, &label_lines, &value_cells, &mut fields);
+    }
+    fields.sort_by_key(|f| (f.order.0, f.order.1));
+    Extraction { fields, diags }
+}
+
+/// Choices: the value printed right after the label (`[ value`) is exact; the others take
+/// the nearest free value piece of their section whose text is one of their options
+/// (nearest first over all fields, each piece used once).
+#[allow(clippy::too_many_arguments)]
+fn place_choices(
+    tpls: &Templates,
+    t: &Template,
+    lines: &[Line],
+    body: std::ops::Range<usize>,
+    sections: &Sections,
+    hits: &[Hit],
+    choice_jobs: &[(usize, usize)],
+    cells: bool,
+    strict: bool,
+    fields: &mut [FieldOut],
+    diags: &mut Vec<Diag>,
+) {
+    let choice_tokens = choice_tokens(tpls, lines, body);
+    let mut used_tokens: HashSet<(usize, usize)> = HashSet::new();
     // choices: inline first (exact), then the nearest free value piece
     let mut pending: Vec<(usize, usize)> = Vec::new();
-    for &(fi, hi) in &choice_jobs {
+    for &(fi, hi) in choice_jobs {
         let h = &hits[hi];
         let list = tpls.list(t.fields[h.field].list.unwrap());
         let tail = tail_text(&lines[h.end_line], h.end_off, h.tail_end);
@@ -784,12 +857,12 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
     for (pi, &(_, hi)) in pending.iter().enumerate() {
         let h = &hits[hi];
         let list = tpls.list(t.fields[h.field].list.unwrap());
-        let sec = section_of(h.line);
+        let sec = sections.of(h.line);
         for (ti, (tl, _, v)) in choice_tokens.iter().enumerate() {
             // a value in the section, or printed just above its heading (scrambled pages)
             let near_start =
-                sections.iter().any(|&(s, at)| Some(s) == sec && *tl < at && lines[at].pos.saturating_sub(lines[*tl].pos) <= 40);
-            if (section_of(*tl) != sec && !near_start) || list.find_exact(v).is_none() {
+                sections.list.iter().any(|&(s, at)| Some(s) == sec && *tl < at && lines[at].pos.saturating_sub(lines[*tl].pos) <= 40);
+            if (sections.of(*tl) != sec && !near_start) || list.find_exact(v).is_none() {
                 continue;
             }
             let reach = if distinctive[t.fields[h.field].list.unwrap()] { 250 } else { 120 };
@@ -871,35 +944,6 @@ pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::R
             );
         }
     }
-
-    // checkbox groups
-    let box_hits: Vec<BoxHit> = box_jobs
-        .iter()
-        .map(|&(_, hi)| {
-            let h = &hits[hi];
-            let fs = &t.fields[h.field];
-            BoxHit { line: h.line, end_line: h.end_line, end_off: h.end_off, list: fs.list.unwrap(), switch: fs.role == FieldRole::Switch }
-        })
-        .collect();
-    let choice_lines: Vec<usize> = hits.iter().filter(|h| t.fields[h.field].ty == FieldType::Choice).map(|h| h.line).collect();
-    let centred = lines.first().is_some_and(|l| l.bbox.is_some());
-    let results =
-        read_boxes(tpls, lines, body.clone(), &box_hits, &choice_lines, &label_lines, BoxOpts { strict, centred_labels: centred });
-    for (k, r) in results.into_iter().enumerate() {
-        let fi = box_jobs[k].0;
-        fields[fi].certainty = r.certainty;
-        fields[fi].value = r.other_text;
-        for d in r.diags {
-            diags.push(d.field(&fields[fi].id()).at(fields[fi].at));
-        }
-        fields[fi].options = Options::Boxes(r.boxes);
-    }
-
-    if strict {
-        labels_first(tpls, t, lines, &label_lines, &value_cells, &mut fields);
-    }
-    fields.sort_by_key(|f| (f.order.0, f.order.1));
-    Extraction { fields, diags }
 }
 
 /// A flattened page prints its labels first and then their values in the same order (one

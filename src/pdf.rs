@@ -825,9 +825,10 @@ impl Lexer<'_> {
                     return Some(Tok2::Obj(Object::Integer(n)));
                 }
                 if t.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
-                    && let Ok(f) = t.parse::<f32>() {
-                        return Some(Tok2::Obj(Object::Real(f)));
-                    }
+                    && let Ok(f) = t.parse::<f32>()
+                {
+                    return Some(Tok2::Obj(Object::Real(f)));
+                }
                 Some(match t {
                     "true" => Tok2::Obj(Object::Boolean(true)),
                     "false" => Tok2::Obj(Object::Boolean(false)),
@@ -937,11 +938,7 @@ fn unescape_name(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
-        if raw[i] == b'#'
-            && i + 2 < raw.len()
-            && raw[i + 1].is_ascii_hexdigit()
-            && raw.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit())
-        {
+        if raw[i] == b'#' && i + 2 < raw.len() && raw[i + 1].is_ascii_hexdigit() && raw.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit()) {
             out.push((hexval(raw[i + 1]) << 4) | hexval(raw[i + 2]));
             i += 3;
         } else {
