@@ -497,6 +497,14 @@ fn tables(tpl: &Template, lines: &[Line], annexes: &[(String, usize)], body_end:
             if l.key.chars().next().and_then(crate::normalize::roman).is_some() || l.key.starts_with("(別添") {
                 break;
             }
+            // the list is in a separate attachment ("別紙参照"), or prose of another part of the
+            // form follows: the list has ended
+            if l.key.contains("別紙") && l.key.contains("参照") {
+                break;
+            }
+            if l.key.contains('。') || l.key.starts_with(['・', '<', '※']) || l.key.contains("リスク") || l.key.contains("措置") {
+                break;
+            }
             if l.key.starts_with('【') && l.key.ends_with('】') {
                 if !text_lines.is_empty() {
                     cur.extend(split_items(&join_wrapped(&text_lines)));

@@ -211,6 +211,18 @@ fn change_table_rows() {
     assert!(rows.iter().filter(|c| c.item.is_some()).count() * 2 >= rows.len());
 }
 
+/// 別添 記録項目: the recorded items per file, and nothing of other parts of the form.
+#[test]
+fn record_items() {
+    let r = run(Path::new("fixtures/seeds/003_cdf45e26e510a6e3.txt"));
+    assert_eq!(r.tables.record_items.len(), 1);
+    let items = &r.tables.record_items[0];
+    assert!(items.len() >= 50 && items.iter().any(|i| i == "個人番号"), "{items:?}");
+    // 001 says its list is in a separate attachment (別紙参照): no items rather than prose
+    let r = run(Path::new("fixtures/seeds/001_4659e5c1cf513e63.txt"));
+    assert!(r.tables.record_items.iter().flatten().all(|i| !i.contains("リスク") && !i.contains('。')), "{:?}", r.tables.record_items);
+}
+
 /// A markdown/HTML conversion prints every mark explicitly: every box is read exactly.
 #[test]
 fn explicit_marks_are_exact() {
