@@ -146,6 +146,21 @@ proptest! {
     }
 }
 
+/// Encrypted PDFs: an empty user password opens them (RC4 and AES-256); a real one gives the
+/// error record `encrypted`.
+#[test]
+fn encrypted_pdfs() {
+    let plain = record(Path::new("fixtures/pdf/gen_d_juuten_h26.unijis.pdf"));
+    for f in ["owner_only_rc4.pdf", "owner_only_aes256.pdf"] {
+        let r = record(&Path::new("fixtures/pdf_encrypted").join(f));
+        assert_eq!(r["fields"], plain["fields"], "{f}");
+        assert_eq!(r["document"], plain["document"], "{f}");
+    }
+    let r = record(Path::new("fixtures/pdf_encrypted/user_pw.pdf"));
+    let errors: Vec<&Value> = r["diagnostics"].as_array().unwrap().iter().filter(|d| d["level"] == "error").collect();
+    assert!(errors.iter().any(|d| d["code"] == "encrypted"), "{errors:?}");
+}
+
 #[test]
 fn truncated_pdf_is_an_error_record() {
     let b = std::fs::read(&pdfs()[0]).unwrap();
