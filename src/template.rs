@@ -27,6 +27,8 @@ impl FieldType {
 pub struct OptSpec {
     pub label: String,
     pub key: String,
+    /// keys of the label as later versions of the form print it
+    pub alt_keys: Vec<String>,
     /// The box takes free text in （ ）.
     pub has_detail: bool,
 }
@@ -40,28 +42,28 @@ pub struct OptionList {
 impl OptionList {
     /// The option whose key equals `k` (after folding).
     pub fn find_exact(&self, k: &str) -> Option<usize> {
-        self.options.iter().position(|o| o.key == k)
+        self.options.iter().position(|o| o.key == k || o.alt_keys.iter().any(|a| a == k))
     }
     /// The option a box label names: the label itself, or the label followed by its detail
     /// in brackets (`その他（ eLTAX ）`, `提供を行っている（ 4 ）件`); never a longer word that
     /// merely begins like an option (`その他住民票関係情報` is not `その他`).
     pub fn find_prefix(&self, k: &str) -> Option<usize> {
-        let mut best: Option<usize> = None;
+        let mut best: Option<(usize, usize)> = None; // (option, length of the matched key)
         for (i, o) in self.options.iter().enumerate() {
-            if o.key.is_empty() || !k.starts_with(&o.key) {
+            let Some(ok) = std::iter::once(&o.key).chain(&o.alt_keys).find(|ok| !ok.is_empty() && k.starts_with(ok.as_str())) else {
                 continue;
-            }
+            };
             // the option's word must end there: what follows is its detail or punctuation
-            let rest = &k[o.key.len()..];
+            let rest = &k[ok.len()..];
             let continues_word = rest.chars().next().is_some_and(|c| c.is_alphanumeric() && !matches!(c, '・' | '、' | '。'));
             if continues_word {
                 continue;
             }
-            if best.is_none_or(|b| self.options[b].key.len() < o.key.len()) {
-                best = Some(i);
+            if best.is_none_or(|(_, len)| len < ok.len()) {
+                best = Some((i, ok.len()));
             }
         }
-        best
+        best.map(|(i, _)| i)
     }
 }
 
@@ -170,15 +172,19 @@ fn parse_options(src: &str) -> Vec<OptionList> {
             continue;
         }
         let (id, rest) = line.split_once(':').expect("option list line has ID:");
+        // `||` joins a label's variants; a single `|` separates options
+        let rest = rest.replace("||", "\u{1}");
         let options = rest
             .split('|')
             .map(|o| {
-                let o = o.trim();
-                let (label, has_detail) = match o.strip_suffix("()") {
+                let mut variants = o.split('\u{1}').map(str::trim);
+                let first = variants.next().unwrap_or("");
+                let (label, has_detail) = match first.strip_suffix("()") {
                     Some(l) => (l.to_string(), true),
-                    None => (o.to_string(), false),
+                    None => (first.to_string(), false),
                 };
-                OptSpec { key: key(&label), label, has_detail }
+                let alt_keys = variants.map(|v| key(v.trim_end_matches("()"))).collect();
+                OptSpec { key: key(&label), label, has_detail, alt_keys }
             })
             .collect();
         out.push(OptionList { id: id.trim().to_string(), options });
@@ -381,5 +387,11 @@ mod tests {
         let l = t.lists.iter().find(|l| l.id == "CB-KIROKU").unwrap();
         assert_eq!(l.options[l.find_prefix("個人番号対応符号").unwrap()].label, "個人番号対応符号");
         assert_eq!(l.options[l.find_prefix("個人番号").unwrap()].label, "個人番号");
+        // a word that only begins like an option is not that option
+        assert_eq!(l.find_prefix(&key("その他住民票関係情報")).map(|o| l.options[o].label.as_str()), Some("その他住民票関係情報"));
+        assert_eq!(l.find_prefix(&key("その他住民票")), None);
+        // the label a later version prints names the same box
+        let five = l.find_prefix(&key("5情報（氏名、氏名の振り仮名、性別、生年月日、住所）")).unwrap();
+        assert_eq!(l.options[five].label, "4情報(氏名、性別、生年月日、住所)");
     }
 }
