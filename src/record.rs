@@ -428,7 +428,13 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         ));
     }
     let mut doc = document_of(&cover);
-    if doc.kind.is_none() && !fl.glyphs_lost && !ex.fields.is_empty() && KINDS.contains(&t.kind.as_str()) && sections.len() >= 2 {
+    // no printed kind: the form's own section headings tell it when one of them is printed by
+    // this form only (様式4's Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策)
+    let distinctive = sections.iter().any(|&(s, _)| {
+        let k = &t.sections[s].key;
+        tpls.forms.iter().filter(|f| f.form != t.form).all(|f| f.sections.iter().all(|o| &o.key != k))
+    });
+    if doc.kind.is_none() && !fl.glyphs_lost && !ex.fields.is_empty() && KINDS.contains(&t.kind.as_str()) && (sections.len() >= 2 || distinctive) {
         doc.kind = Some(t.kind.clone());
     }
     if fl.glyphs_lost {

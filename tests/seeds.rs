@@ -211,6 +211,21 @@ fn change_table_rows() {
     assert!(rows.iter().filter(|c| c.item.is_some()).count() * 2 >= rows.len());
 }
 
+/// The kind of every seed: printed on the cover, or (000, a fragment without cover) told by
+/// a section heading only 様式4 prints, with a diagnostic saying so.
+#[test]
+fn kind_of_every_seed() {
+    let want = [("000", "全項目評価書"), ("001", "全項目評価書"), ("002", "全項目評価書"), ("003", "重点項目評価書"), ("004", "重点項目評価書")];
+    for p in fixtures().iter().filter(|p| p.starts_with("fixtures/seeds")) {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let (_, kind) = want.iter().find(|(n, _)| name.starts_with(n)).unwrap();
+        let r = run(p);
+        assert_eq!(r.document.kind.as_deref(), Some(*kind), "{name}");
+    }
+    let r = run(Path::new("fixtures/seeds/000_fbd264a4a596df05.txt"));
+    assert!(r.diagnostics.iter().any(|d| d.code == "kind_inferred"));
+}
+
 /// 別添 記録項目: the recorded items per file, and nothing of other parts of the form.
 #[test]
 fn record_items() {
