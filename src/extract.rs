@@ -79,6 +79,13 @@ struct Hit {
     variant: usize,
 }
 
+impl Hit {
+    /// A label read at `line` whose value starts at `end_off` of `end_line`.
+    fn new(field: usize, line: usize, end_line: usize, end_off: usize) -> Hit {
+        Hit { field, line, end_line, end_off, group_n: None, inferred: false, tail_end: None, start_key: 0, variant: 0 }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Heading {
     group: usize,
@@ -390,17 +397,7 @@ fn scan(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<us
                         match_label(lines, i, chars_before, k)
                     });
                     let (el, eo) = full.unwrap_or((i, l.text.chars().count()));
-                    hits.push(Hit {
-                        field: own,
-                        line: i,
-                        end_line: el,
-                        end_off: eo,
-                        group_n: None,
-                        inferred: false,
-                        tail_end: None,
-                        start_key: 0,
-                        variant: 0,
-                    });
+                    hits.push(Hit::new(own, i, el, eo));
                 }
                 i += 1;
                 continue;
@@ -414,17 +411,7 @@ fn scan(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<us
                 let name_len = l.key.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
                 let digits = l.key[name_len..].chars().take_while(|c| c.is_ascii_digit()).count();
                 let kc = l.key[..name_len].chars().count() + digits;
-                hits.push(Hit {
-                    field: hf,
-                    line: i,
-                    end_line: i,
-                    end_off: key_to_text_offset(&l.text, kc),
-                    group_n: h.1,
-                    inferred: false,
-                    tail_end: None,
-                    start_key: 0,
-                    variant: 0,
-                });
+                hits.push(Hit { group_n: h.1, ..Hit::new(hf, i, i, key_to_text_offset(&l.text, kc)) });
             }
             // a heading of a later item moves the context forward (scrambled pages print
             // an item's risks before its heading); an earlier one does not pull it back
@@ -562,15 +549,9 @@ fn scan(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<us
                     ctx_item = Some(fs.item);
                 }
                 hits.push(Hit {
-                    field: f,
-                    line: i,
-                    end_line: el,
-                    end_off: eo,
-                    group_n: None,
-                    inferred: false,
-                    tail_end: None,
                     start_key: st,
                     variant: t.fields[f].keys.iter().position(|k| k == *lk).unwrap_or(0),
+                    ..Hit::new(f, i, el, eo)
                 });
                 for j in i..=el {
                     label_lines.insert(j);
@@ -596,17 +577,7 @@ fn scan(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<us
                 let mut path = vec![t.sections[s].roman.clone()];
                 path.extend(item);
                 path.push(c.to_string());
-                let h = Hit {
-                    field: usize::MAX,
-                    line: i,
-                    end_line: i,
-                    end_off: rest_off,
-                    group_n: None,
-                    inferred: true,
-                    tail_end: None,
-                    start_key: 0,
-                    variant: 0,
-                };
+                let h = Hit { inferred: true, ..Hit::new(usize::MAX, i, i, rest_off) };
                 unknowns.push((path, label, h));
                 label_lines.insert(i);
             }

@@ -434,7 +434,12 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         let k = &t.sections[s].key;
         tpls.forms.iter().filter(|f| f.form != t.form).all(|f| f.sections.iter().all(|o| &o.key != k))
     });
-    if doc.kind.is_none() && !fl.glyphs_lost && !ex.fields.is_empty() && KINDS.contains(&t.kind.as_str()) && (sections.len() >= 2 || distinctive) {
+    if doc.kind.is_none()
+        && !fl.glyphs_lost
+        && !ex.fields.is_empty()
+        && KINDS.contains(&t.kind.as_str())
+        && (sections.len() >= 2 || distinctive)
+    {
         doc.kind = Some(t.kind.clone());
     }
     if fl.glyphs_lost {

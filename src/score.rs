@@ -238,6 +238,24 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
     s
 }
 
+impl Score {
+    /// One line: `document r/t choices r/t checks r/t texts r/t wrong n`.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "document {}/{} choices {}/{} checks {}/{} texts {}/{} wrong {}",
+            self.document.right,
+            self.document.total,
+            self.choices.right,
+            self.choices.total,
+            self.checks.right,
+            self.checks.total,
+            self.texts.right,
+            self.texts.total,
+            self.all.wrong
+        )
+    }
+}
+
 pub fn render(s: &Score) -> String {
     let mut out = format!("{}\n", s.key);
     for (name, t) in [("document", &s.document), ("choices", &s.choices), ("checks", &s.checks), ("texts", &s.texts), ("all", &s.all)] {

@@ -39,18 +39,7 @@ fn generated_pdfs_read_against_their_keys() {
         let name = p.file_name().unwrap().to_string_lossy().to_string();
         let rec = record(&p);
         let s = score(&rec, &key_for(&p), &name);
-        report.push_str(&format!(
-            "{name}: document {}/{} choices {}/{} checks {}/{} texts {}/{} wrong {}\n",
-            s.document.right,
-            s.document.total,
-            s.choices.right,
-            s.choices.total,
-            s.checks.right,
-            s.checks.total,
-            s.texts.right,
-            s.texts.total,
-            s.all.wrong
-        ));
+        report.push_str(&format!("{name}: {}\n", s.summary_line()));
         assert_eq!(rec["source"]["format"], "pdf");
         assert!(!rec["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "internal_panic"), "{name}");
         if name.contains("notounicode") {

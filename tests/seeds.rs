@@ -168,18 +168,7 @@ fn answer_key_scores_stay_above_their_floors() {
         let src = Path::new("fixtures/seeds").join(key["source"].as_str().unwrap());
         let rec = serde_json::to_value(run(&src)).unwrap();
         let s = score(&rec, &key, &stem);
-        report.push_str(&format!(
-            "{stem}: document {}/{} choices {}/{} checks {}/{} texts {}/{} wrong {}\n",
-            s.document.right,
-            s.document.total,
-            s.choices.right,
-            s.choices.total,
-            s.checks.right,
-            s.checks.total,
-            s.texts.right,
-            s.texts.total,
-            s.all.wrong
-        ));
+        report.push_str(&format!("{stem}: {}\n", s.summary_line()));
         let f = &floors[&stem];
         for (kind, t) in [("document", &s.document), ("choices", &s.choices), ("checks", &s.checks), ("texts", &s.texts)] {
             let floor = f[kind].as_u64().unwrap_or(0) as usize;
@@ -215,7 +204,8 @@ fn change_table_rows() {
 /// a section heading only 様式4 prints, with a diagnostic saying so.
 #[test]
 fn kind_of_every_seed() {
-    let want = [("000", "全項目評価書"), ("001", "全項目評価書"), ("002", "全項目評価書"), ("003", "重点項目評価書"), ("004", "重点項目評価書")];
+    let want =
+        [("000", "全項目評価書"), ("001", "全項目評価書"), ("002", "全項目評価書"), ("003", "重点項目評価書"), ("004", "重点項目評価書")];
     for p in fixtures().iter().filter(|p| p.starts_with("fixtures/seeds")) {
         let name = p.file_name().unwrap().to_string_lossy().to_string();
         let (_, kind) = want.iter().find(|(n, _)| name.starts_with(n)).unwrap();
