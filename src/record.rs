@@ -389,7 +389,13 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         return record;
     };
     let sections = find_sections(t, lines);
+    // the body starts at its first section heading, or right after the 項目一覧 where a
+    // scrambled page printed some of section Ⅰ above its heading
     let body_start = sections.first().map(|&(_, i)| i).unwrap_or(any_first);
+    let body_start = match crate::extract::toc_end(t, lines) {
+        Some(te) if te < body_start && sections.first().is_some_and(|&(s, _)| s == 0) => te,
+        _ => body_start,
+    };
     let annexes = find_annexes(lines, body_start);
     let changes_at = annexes.iter().filter(|(k, _)| k == "変更箇所").map(|&(_, i)| i).max();
     // the 変更箇所 table, even where its 別添 heading was lost: its column header, or its
