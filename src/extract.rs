@@ -1312,6 +1312,10 @@ fn read_text(lines: &[Line], h: &Hit, stops: &HashSet<usize>, end: usize, cells:
             }
         }
     }
+    // a label set vertically in its cell (`再` / `委` / `託`, one character a line) is not a value
+    if parts.len() >= 2 && parts.iter().all(|p| p.trim().chars().count() == 1) {
+        return None;
+    }
     let joined = join_wrapped(&parts).replace('\u{2029}', "\n");
     let v = joined.trim().to_string();
     if v.is_empty() { None } else { Some(v) }
