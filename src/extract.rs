@@ -93,12 +93,6 @@ struct Heading {
     line: usize,
 }
 
-pub struct Body<'a> {
-    pub lines: &'a [Line],
-    pub start: usize,
-    pub end: usize,
-}
-
 /// Section heading at this line: `Ⅲ　特定個人情報ファイルの取扱い…`.
 pub fn section_at(t: &Template, l: &Line) -> Option<usize> {
     let (roman, rest) = leading_roman(&l.key)?;
