@@ -40,6 +40,23 @@ fn doc_fields_right(s: &Score, b: &Score, name: &str) {
 }
 
 #[test]
+fn flavour_and_cover_records_validate_against_the_schema() {
+    let schema: Value = serde_json::from_str(pia_extract::record::SCHEMA).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for dir in ["fixtures/flavours", "fixtures/covers"] {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "json") {
+                continue;
+            }
+            let v = record(&p);
+            let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{e} at {}", e.instance_path())).take(3).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", p.display());
+        }
+    }
+}
+
+#[test]
 fn every_flavour_of_every_seed() {
     let manifest: Vec<Value> = serde_json::from_str(&std::fs::read_to_string("fixtures/flavours/manifest.json").unwrap()).unwrap();
     assert!(manifest.len() >= 50);

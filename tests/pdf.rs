@@ -31,6 +31,17 @@ fn key_for(p: &Path) -> Value {
 }
 
 #[test]
+fn pdf_records_validate_against_the_schema() {
+    let schema: Value = serde_json::from_str(pia_extract::record::SCHEMA).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for p in pdfs() {
+        let v = record(&p);
+        let errors: Vec<String> = validator.iter_errors(&v).map(|e| format!("{e} at {}", e.instance_path())).take(3).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", p.display());
+    }
+}
+
+#[test]
 fn generated_pdfs_read_against_their_keys() {
     let floors: Value = serde_json::from_str(&std::fs::read_to_string("golden/floors_pdf.json").unwrap()).unwrap();
     let mut report = String::new();
