@@ -624,9 +624,17 @@ struct Scan {
     label_lines: HashSet<usize>,
 }
 
-pub fn extract(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<usize>, cells: bool, strict: bool) -> Extraction {
+pub fn extract(
+    tpls: &Templates,
+    t: &Template,
+    lines: &[Line],
+    sections: &[(usize, usize)],
+    body: std::ops::Range<usize>,
+    cells: bool,
+    strict: bool,
+) -> Extraction {
     let mut diags = Vec::new();
-    let sections = Sections { list: find_sections(t, lines) };
+    let sections = Sections { list: sections.to_vec() };
     let Scan { mut hits, headings, unknowns, label_lines } = scan(tpls, t, lines, body.clone(), &sections);
 
     resolve_owners(t, &mut hits, &headings, &mut diags, lines);

@@ -172,22 +172,29 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Pick the template: by the printed kind, else the form tag, else the one whose labels
 /// the text matches best (with an `kind_inferred` diagnostic).
-fn choose_template<'t>(tpls: &'t Templates, cover: &Cover, lines: &[Line], diags: &mut Vec<Diag>) -> Option<&'t Template> {
+/// Pick the template (its index in `tpls.forms`): by the printed kind, else the form tag,
+/// else the one whose section headings the text shows best (with `kind_inferred`).
+fn choose_template(
+    tpls: &Templates,
+    cover: &Cover,
+    lines: &[Line],
+    sections_of: &[Vec<(usize, usize)>],
+    diags: &mut Vec<Diag>,
+) -> Option<usize> {
     if let Some(k) = &cover.kind
-        && let Some(t) = tpls.forms.iter().find(|t| &t.kind == k)
+        && let Some(i) = tpls.forms.iter().position(|t| &t.kind == k)
     {
-        return Some(t);
+        return Some(i);
     }
     if let Some(form) = &cover.form {
-        let n = form.chars().last().unwrap_or('0');
-        if let Some(t) = tpls.by_form(&format!("様式{n}")) {
-            return Some(t);
+        let tag = format!("様式{}", form.chars().last().unwrap_or('0'));
+        if let Some(i) = tpls.forms.iter().position(|t| t.form == tag) {
+            return Some(i);
         }
     }
     // by structure: the section headings each template's labels find
-    let mut best: Option<(usize, &Template)> = None;
-    for t in &tpls.forms {
-        let secs = find_sections(t, lines).len();
+    let mut best: Option<(usize, usize)> = None; // (score, form)
+    for (i, (t, found)) in tpls.forms.iter().zip(sections_of).enumerate() {
         let unique = t
             .sections
             .iter()
@@ -195,20 +202,19 @@ fn choose_template<'t>(tpls: &'t Templates, cover: &Cover, lines: &[Line], diags
                 lines.iter().any(|l| l.key.contains(&s.key) && l.key.chars().next().is_some_and(|c| crate::normalize::roman(c).is_some()))
             })
             .count();
-        let score = secs * 10 + unique;
+        let score = found.len() * 10 + unique;
         if score > 0 && best.is_none_or(|b| score > b.0) {
-            best = Some((score, t));
+            best = Some((score, i));
         }
     }
-    if let Some((_, t)) = best {
-        diags.push(Diag::new(
-            Level::Info,
-            "kind_inferred",
-            format!("the document does not print its kind; its section headings are those of {} ({})", t.form, t.kind),
-        ));
-        return Some(t);
-    }
-    None
+    let (_, i) = best?;
+    let t = &tpls.forms[i];
+    diags.push(Diag::new(
+        Level::Info,
+        "kind_inferred",
+        format!("the document does not print its kind; its section headings are those of {} ({})", t.form, t.kind),
+    ));
+    Some(i)
 }
 
 /// Run every stage on one input. Never fails: problems become diagnostics, and a panic
@@ -350,7 +356,9 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         return record;
     }
     // the cover is what stands before the first section heading of any form
-    let any_first = tpls.forms.iter().filter_map(|t| find_sections(t, lines).first().map(|&(_, i)| i)).min().unwrap_or(lines.len().min(80));
+    // the section headings each form finds, once
+    let sections_of: Vec<Vec<(usize, usize)>> = tpls.forms.iter().map(|t| find_sections(t, lines)).collect();
+    let any_first = sections_of.iter().filter_map(|s| s.first().map(|&(_, i)| i)).min().unwrap_or(lines.len().min(80));
     // PDF rows hold several cells (tab-separated): the cover is read cell by cell
     let cover_cells: Vec<Line> = lines[..any_first]
         .iter()
@@ -364,7 +372,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         })
         .collect();
     let cover = read_cover(&cover_cells, lines);
-    let Some(t) = choose_template(tpls, &cover, lines, &mut diags) else {
+    let Some(form_index) = choose_template(tpls, &cover, lines, &sections_of, &mut diags) else {
         if fl.glyphs_lost {
             diags.push(Diag::new(
                 Level::Error,
@@ -388,7 +396,8 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         record.diagnostics = diags.iter().map(diag_out).collect();
         return record;
     };
-    let sections = find_sections(t, lines);
+    let t = &tpls.forms[form_index];
+    let sections = &sections_of[form_index];
     // the body starts at its first section heading, or right after the 項目一覧 where a
     // scrambled page printed some of section Ⅰ above its heading
     let body_start = sections.first().map(|&(_, i)| i).unwrap_or(any_first);
@@ -415,7 +424,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let body_end = [changes_at, table_row, header].into_iter().flatten().min().unwrap_or(lines.len());
     // a document whose body begins mid-section (a fragment) starts at line 0
     let body_start = if sections.first().is_some_and(|&(s, _)| s > 0) && cover.kind.is_none() { 0 } else { body_start };
-    let ex = extract::extract(tpls, t, lines, body_start..body_end, pages.format != crate::lines::Format::Text, fl.flattened);
+    let ex = extract::extract(tpls, t, lines, sections, body_start..body_end, pages.format != crate::lines::Format::Text, fl.flattened);
     diags.extend(ex.diags);
     if cover.kind.is_none() && cover.form.is_none() {
         diags.push(Diag::new(Level::Info, "no_cover", "no cover page was found; document fields are null"));

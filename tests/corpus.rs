@@ -43,16 +43,22 @@ fn make_corpus(dir: &Path) -> Vec<(PathBuf, bool)> {
     out
 }
 
+/// A temporary folder holding `in/`, a corpus made by `make_corpus`.
+fn corpus_dir(tag: &str) -> (PathBuf, PathBuf, Vec<(PathBuf, bool)>) {
+    let dir = temp_dir(tag);
+    let corpus = dir.join("in");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let docs = make_corpus(&corpus);
+    (dir, corpus, docs)
+}
+
 fn records(jsonl: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(jsonl).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 #[test]
 fn corpus_run_is_complete_ordered_and_equal_to_single_runs() {
-    let dir = temp_dir("run");
-    let corpus = dir.join("in");
-    std::fs::create_dir_all(&corpus).unwrap();
-    let docs = make_corpus(&corpus);
+    let (dir, corpus, docs) = corpus_dir("run");
     let out = dir.join("records.jsonl");
     let summary = dir.join("summary.json");
     let st = bin().arg(&corpus).arg("-o").arg(&out).args(["-j", "2", "-q", "--summary"]).arg(&summary).status().unwrap();
@@ -83,10 +89,7 @@ fn corpus_run_is_complete_ordered_and_equal_to_single_runs() {
 
 #[test]
 fn a_killed_run_resumes_to_the_same_output() {
-    let dir = temp_dir("resume");
-    let corpus = dir.join("in");
-    std::fs::create_dir_all(&corpus).unwrap();
-    make_corpus(&corpus);
+    let (dir, corpus, _) = corpus_dir("resume");
     let fresh = dir.join("fresh.jsonl");
     bin().arg(&corpus).arg("-o").arg(&fresh).args(["-q", "-j", "1"]).status().unwrap();
     let out = dir.join("out.jsonl");
@@ -110,10 +113,7 @@ fn a_killed_run_resumes_to_the_same_output() {
 
 #[test]
 fn csv_round_trips_through_python_csv() {
-    let dir = temp_dir("csv");
-    let corpus = dir.join("in");
-    std::fs::create_dir_all(&corpus).unwrap();
-    make_corpus(&corpus);
+    let (dir, corpus, _) = corpus_dir("csv");
     let jsonl = dir.join("r.jsonl");
     let csv = dir.join("r.csv");
     bin().arg(&corpus).arg("-o").arg(&jsonl).arg("-q").status().unwrap();

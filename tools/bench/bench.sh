@@ -7,12 +7,7 @@
 # Needs: cargo, python3, GNU time (/usr/bin/time); poppler-utils for the PDF part.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DOCS=${DOCS:-1000}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cargo build --release -q
-bin=target/release/pia-extract
-python3 tools/corpus/make_corpus.py "$work/corpus" --docs "$DOCS" >/dev/null
+source tools/corpus/setup.sh
 mb=$(du -sb "$work/corpus" | cut -f1)
 echo "corpus: $DOCS documents, $(python3 -c "print(round($mb/1e6,1))") MB"
 declare -A secs

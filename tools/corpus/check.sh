@@ -5,12 +5,7 @@
 # gives the same output as an uninterrupted one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-DOCS=${DOCS:-1000}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cargo build --release -q
-bin=$PWD/target/release/pia-extract
-python3 tools/corpus/make_corpus.py "$work/corpus" --docs "$DOCS" >/dev/null
+source tools/corpus/setup.sh
 set +e
 "$bin" "$work/corpus" -o "$work/full.jsonl" -q --summary "$work/summary.json"; rc=$?
 set -e
