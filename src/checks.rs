@@ -8,7 +8,7 @@
 //! settled by the lone marks near the group: none → unchecked; exactly as many as needed →
 //! checked; anything else → `null` with `ambiguous_checkbox`.
 
-use crate::diag::{Diag, Level};
+use crate::diag::{Code, Diag};
 use crate::extract::Certainty;
 use crate::lines::Line;
 use crate::marks::{Piece, lone_marks, pieces};
@@ -311,11 +311,7 @@ fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool)
         lone = 0;
         exact.iter_mut().for_each(|e| *e = None);
         placed.iter_mut().for_each(|p| *p = None);
-        diags.push(Diag::new(
-            Level::Warning,
-            "marks_unrecoverable",
-            "the page was flattened onto one line: its boxes cannot be told apart",
-        ));
+        diags.push(Diag::new(Code::MarksUnrecoverable, "the page was flattened onto one line: its boxes cannot be told apart"));
     }
     // boxes still needing a mark
     let mut pending: Vec<usize> = Vec::new();
@@ -363,8 +359,7 @@ fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool)
                 placed[o] = Some((None, Certainty::Unknown));
             }
             diags.push(Diag::new(
-                Level::Warning,
-                "mark_unplaced",
+                Code::MarkUnplaced,
                 format!("{} box(es) lost their brackets' contents and no mark of the group was found near it", pending.len()),
             ));
         } else if lone == pending.len() {
@@ -376,8 +371,7 @@ fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool)
                 placed[o] = Some((None, Certainty::Unknown));
             }
             diags.push(Diag::new(
-                Level::Warning,
-                "ambiguous_checkbox",
+                Code::AmbiguousCheckbox,
                 format!("{} mark(s) for {} box(es) whose marks were split from them; left unknown", lone, pending.len()),
             ));
         }
@@ -392,9 +386,9 @@ fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool)
         boxes.push(BoxOut { label: list.options[o].label.clone(), checked, detail: detail[o].clone(), certainty });
     }
     if missing > 0 && missing < n {
-        diags.push(Diag::new(Level::Warning, "checkbox_unplaced", format!("{missing} option(s) of {} not found near the label", list.id)));
+        diags.push(Diag::new(Code::CheckboxUnplaced, format!("{missing} option(s) of {} not found near the label", list.id)));
     } else if missing == n {
-        diags.push(Diag::new(Level::Warning, "checkbox_unplaced", format!("no box of {} was found near the label", list.id)));
+        diags.push(Diag::new(Code::CheckboxUnplaced, format!("no box of {} was found near the label", list.id)));
     }
     let certainty = if boxes.iter().any(|b| b.checked.is_none()) {
         Certainty::Unknown
@@ -463,7 +457,7 @@ mod tests {
     fn too_many_marks_is_unknown() {
         let r = run("CB-SYS", &["[ ] 情報提供ネットワークシステム [", "○", "○", "] 庁内連携システム"]);
         assert_eq!(r.boxes[1].checked, None);
-        assert!(r.diags.iter().any(|d| d.code == "ambiguous_checkbox"));
+        assert!(r.diags.iter().any(|d| d.code == Code::AmbiguousCheckbox));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! not by the corpus); each chunk runs on rayon and is written in input order, so the output
 //! is the same whatever the thread count. A document's failure is its own error record.
 
+use crate::diag::Code;
 use crate::record::{Record, error_record, sha256_hex};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -64,7 +65,7 @@ pub fn process_one(path: &Path, mode: Mode) -> Record {
     match mode {
         Mode::InProcess => match std::fs::read(path) {
             Ok(bytes) => crate::extract(&bytes, &name),
-            Err(e) => error_record(&name, &"0".repeat(64), "text", "unreadable", &format!("cannot read {name}: {e}")),
+            Err(e) => error_record(&name, &"0".repeat(64), "text", Code::Unreadable, &format!("cannot read {name}: {e}")),
         },
         Mode::Isolated { timeout } => isolated(path, &name, timeout),
     }
@@ -74,7 +75,7 @@ fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
     let sha = std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_else(|_| "0".repeat(64));
     let exe = match std::env::current_exe() {
         Ok(e) => e,
-        Err(e) => return error_record(name, &sha, "text", "isolation_failed", &format!("cannot find own executable: {e}")),
+        Err(e) => return error_record(name, &sha, "text", Code::IsolationFailed, &format!("cannot find own executable: {e}")),
     };
     let child = std::process::Command::new(exe)
         .arg("__one")
@@ -85,7 +86,7 @@ fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
         .spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(e) => return error_record(name, &sha, "text", "isolation_failed", &format!("cannot start a child process: {e}")),
+        Err(e) => return error_record(name, &sha, "text", Code::IsolationFailed, &format!("cannot start a child process: {e}")),
     };
     // read stdout on a thread so a large record cannot block the child
     let mut stdout = child.stdout.take().expect("piped");
@@ -108,7 +109,7 @@ fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
                     name,
                     &sha,
                     "text",
-                    "crashed",
+                    Code::Crashed,
                     &format!("the child process reading this document ended abnormally ({status})"),
                 );
             }
@@ -119,12 +120,12 @@ fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
                     name,
                     &sha,
                     "text",
-                    "timeout",
+                    Code::Timeout,
                     &format!("reading this document took longer than {} s", timeout.as_secs_f64()),
                 );
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return error_record(name, &sha, "text", "isolation_failed", &format!("cannot wait for the child process: {e}")),
+            Err(e) => return error_record(name, &sha, "text", Code::IsolationFailed, &format!("cannot wait for the child process: {e}")),
         }
     }
 }

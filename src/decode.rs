@@ -2,7 +2,7 @@
 //! position of NUL bytes), Shift_JIS/CP932 and EUC-JP. Malformed bytes become U+FFFD and a
 //! diagnostic; nothing here panics.
 
-use crate::diag::{Diag, Level, Warned};
+use crate::diag::{Code, Diag, Warned};
 use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
 
 #[derive(Debug, Clone)]
@@ -79,8 +79,7 @@ pub fn decode(bytes: &[u8]) -> Warned<Decoded> {
     let bad = errors;
     if bad > 0 && !(enc == UTF_8 && std::str::from_utf8(body).is_ok()) {
         diags.push(Diag::new(
-            Level::Warning,
-            "malformed_bytes",
+            Code::MalformedBytes,
             format!("{bad} byte sequence(s) could not be decoded as {}; replaced by U+FFFD", name_of(enc)),
         ));
     }

@@ -9,7 +9,7 @@
 //!    bracket pieces assigned to them (see `checks`).
 
 use crate::checks::{BoxHit, BoxOpts, BoxOut, read_boxes};
-use crate::diag::{Diag, Level, Loc};
+use crate::diag::{Code, Diag, Loc};
 use crate::lines::Line;
 use crate::marks::{Piece, pieces};
 use crate::normalize::{circled, join_wrapped, key};
@@ -670,8 +670,7 @@ pub fn extract(
                 value_cells.entry(h.line).or_insert(usize::MAX);
             }
             diags.push(
-                Diag::new(Level::Info, "duplicate_label", format!("label {} read again; first reading kept", fs.labels[0]))
-                    .at(loc(&lines[h.line])),
+                Diag::new(Code::DuplicateLabel, format!("label {} read again; first reading kept", fs.labels[0])).at(loc(&lines[h.line])),
             );
             continue;
         }
@@ -718,7 +717,7 @@ pub fn extract(
             order: (t.fields.len() + k, 0),
         };
         diags.push(
-            Diag::new(Level::Info, "unknown_label", format!("「{label}」 is not in the {} template; kept as a text field", t.form))
+            Diag::new(Code::UnknownLabel, format!("「{label}」 is not in the {} template; kept as a text field", t.form))
                 .field(&out.id())
                 .at(out.at),
         );
@@ -796,7 +795,7 @@ fn place_choices(
                     fields[fi].value = None;
                     fields[fi].certainty = Certainty::Unknown;
                     diags.push(
-                        Diag::new(Level::Warning, "option_not_in_list", format!("「{v}」 is not an option of {}", list.id))
+                        Diag::new(Code::OptionNotInList, format!("「{v}」 is not an option of {}", list.id))
                             .field(&fields[fi].id())
                             .at(fields[fi].at),
                     );
@@ -899,8 +898,7 @@ fn place_choices(
         fields[fi].certainty = Certainty::Unknown;
         diags.push(
             Diag::new(
-                Level::Warning,
-                "ambiguous_choice",
+                Code::AmbiguousChoice,
                 "values of nearby fields with the same options were split from their labels and may be swapped",
             )
             .field(&fields[fi].id())
@@ -911,7 +909,7 @@ fn place_choices(
         if !done.contains(&pi) {
             fields[fi].certainty = Certainty::Unknown;
             diags.push(
-                Diag::new(Level::Warning, "choice_not_found", "no selected value could be placed for this field")
+                Diag::new(Code::ChoiceNotFound, "no selected value could be placed for this field")
                     .field(&fields[fi].id())
                     .at(fields[fi].at),
             );
@@ -1093,7 +1091,7 @@ fn resolve_owners(t: &Template, hits: &mut [Hit], headings: &[Heading], diags: &
                     h.group_n = None;
                     h.inferred = true;
                     diags.push(
-                        Diag::new(Level::Warning, "group_unplaced", format!("{} found outside any {}N", fs.labels[0], t.groups[g].name))
+                        Diag::new(Code::GroupUnplaced, format!("{} found outside any {}N", fs.labels[0], t.groups[g].name))
                             .at(loc(&lines[h.line])),
                     );
                     h.field = usize::MAX;

@@ -8,7 +8,7 @@
 //! A glyph that cannot be mapped to Unicode is counted, never guessed: a page whose text
 //! cannot be read yields `no_text_layer`. Malformed input gives errors, not panics.
 
-use crate::diag::{Diag, Level};
+use crate::diag::{Code, Diag};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashMap;
 
@@ -85,7 +85,7 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Page>, Vec<Diag>), PdfError> {
         let content = match doc.get_page_content_with_limit(page_id, MAX_CONTENT) {
             Ok(c) => c,
             Err(e) => {
-                diags.push(Diag::new(Level::Warning, "pdf_page_unreadable", format!("page {number}: content cannot be read: {e}")));
+                diags.push(Diag::new(Code::PdfPageUnreadable, format!("page {number}: content cannot be read: {e}")));
                 pages.push(page);
                 continue;
             }
@@ -347,11 +347,7 @@ fn load_font(doc: &Document, d: &Dictionary, name: &str, diags: &mut Vec<Diag>) 
                     f.builtin = Builtin::Euc;
                     f.split = CodeSplit::Euc;
                 } else {
-                    diags.push(Diag::new(
-                        Level::Warning,
-                        "pdf_unknown_cmap",
-                        format!("font {name}: CMap {e} is not supported; its text is not read"),
-                    ));
+                    diags.push(Diag::new(Code::PdfUnknownCmap, format!("font {name}: CMap {e} is not supported; its text is not read")));
                 }
             }
             Some(Object::Stream(s)) => {
@@ -1016,8 +1012,7 @@ impl Interp<'_> {
         let (ops, complete) = content_ops(content);
         if !complete {
             self.diags.push(Diag::new(
-                Level::Warning,
-                "pdf_content_unreadable",
+                Code::PdfContentUnreadable,
                 format!("page {}: the content stream is damaged; what precedes the damage is read", self.page.number),
             ));
         }
@@ -1031,8 +1026,7 @@ impl Interp<'_> {
             self.ops += 1;
             if self.ops > MAX_OPS {
                 self.diags.push(Diag::new(
-                    Level::Warning,
-                    "pdf_too_complex",
+                    Code::PdfTooComplex,
                     format!("page {}: more than {MAX_OPS} operations; the rest is skipped", self.page.number),
                 ));
                 return;

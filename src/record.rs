@@ -3,7 +3,7 @@
 
 use crate::cover::{Cover, KINDS, read_cover};
 use crate::decode::decode;
-use crate::diag::{Diag, Level, Loc};
+use crate::diag::{Code, Diag, Loc};
 use crate::extract::{self, FieldOut, Options, find_annexes, find_sections};
 use crate::lines::{Line, to_lines};
 use crate::normalize::join_wrapped;
@@ -129,8 +129,8 @@ fn loc_out(l: Loc) -> Location {
 
 fn diag_out(d: &Diag) -> DiagOut {
     DiagOut {
-        level: d.level.as_str().into(),
-        code: d.code.into(),
+        level: d.level().as_str().into(),
+        code: d.code.as_str().into(),
         message: d.message.clone(),
         field: d.field.clone(),
         at: d.at.map(loc_out),
@@ -210,8 +210,7 @@ fn choose_template(
     let (_, i) = best?;
     let t = &tpls.forms[i];
     diags.push(Diag::new(
-        Level::Info,
-        "kind_inferred",
+        Code::KindInferred,
         format!("the document does not print its kind; its section headings are those of {} ({})", t.form, t.kind),
     ));
     Some(i)
@@ -230,19 +229,25 @@ pub fn extract(bytes: &[u8], name: &str) -> Record {
                 .map(|s| s.to_string())
                 .or_else(|| e.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            error_record(name, &sha, "text", "internal_panic", &format!("internal error while reading this document: {msg}"))
+            error_record(name, &sha, "text", Code::InternalPanic, &format!("internal error while reading this document: {msg}"))
         }
     }
 }
 
-pub fn error_record(name: &str, sha: &str, format: &str, code: &str, message: &str) -> Record {
+pub fn error_record(name: &str, sha: &str, format: &str, code: Code, message: &str) -> Record {
     Record {
         schema_version: SCHEMA_VERSION.into(),
         source: Source { file: name.into(), sha256: sha.into(), format: format.into(), encoding: None, pages: None, flavour: None },
         document: Document::default(),
         fields: vec![],
         tables: Tables::default(),
-        diagnostics: vec![DiagOut { level: "error".into(), code: code.into(), message: message.into(), field: None, at: None }],
+        diagnostics: vec![DiagOut {
+            level: code.level().as_str().into(),
+            code: code.as_str().into(),
+            message: message.into(),
+            field: None,
+            at: None,
+        }],
     }
 }
 
@@ -257,8 +262,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
                 for p in &pdf_pages {
                     if p.unmapped > 0 && p.unmapped * 2 >= p.unmapped + p.glyphs.len() {
                         diags.push(Diag::new(
-                            Level::Warning,
-                            "no_text_layer",
+                            Code::PageWithoutTextLayer,
                             format!(
                                 "page {}: {} of {} glyphs have no Unicode mapping (no ToUnicode); the page's text is not read",
                                 p.number,
@@ -280,10 +284,10 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
                 )
             }
             Err(crate::pdf::PdfError::Encrypted) => {
-                return error_record(name, sha, "pdf", "encrypted", "the PDF is encrypted and cannot be opened without its password");
+                return error_record(name, sha, "pdf", Code::Encrypted, "the PDF is encrypted and cannot be opened without its password");
             }
             Err(crate::pdf::PdfError::Unreadable(e)) => {
-                return error_record(name, sha, "pdf", "pdf_unreadable", &format!("the PDF's structure cannot be read: {e}"));
+                return error_record(name, sha, "pdf", Code::PdfUnreadable, &format!("the PDF's structure cannot be read: {e}"));
             }
         }
     } else {
@@ -296,35 +300,22 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let lines = &pages.lines;
     let fl = &pages.flavour;
     if fl.spaced {
-        diags.push(Diag::new(
-            Level::Info,
-            "spaced_text",
-            "every character was followed by a space; spaces between Japanese characters were removed",
-        ));
+        diags.push(Diag::new(Code::SpacedText, "every character was followed by a space; spaces between Japanese characters were removed"));
     }
     if fl.doubled_lines > 0 {
-        diags.push(Diag::new(
-            Level::Info,
-            "doubled_text",
-            format!("{} line(s) printed twice (bold by overprint) were read once", fl.doubled_lines),
-        ));
+        diags.push(Diag::new(Code::DoubledText, format!("{} line(s) printed twice (bold by overprint) were read once", fl.doubled_lines)));
     }
     if fl.flattened {
         diags.push(Diag::new(
-            Level::Warning,
-            "flattened_text",
+            Code::FlattenedText,
             "pages were flattened onto single lines; cells were cut apart at spaces, and placement is less certain",
         ));
     }
     if fl.marks_lost {
-        diags.push(Diag::new(
-            Level::Warning,
-            "marks_unrecoverable",
-            "the dump has no brackets: checkbox marks cannot be read and are null",
-        ));
+        diags.push(Diag::new(Code::MarksUnrecoverable, "the dump has no brackets: checkbox marks cannot be read and are null"));
     }
     if fl.glyphs_lost {
-        diags.push(Diag::new(Level::Warning, "glyphs_lost", "ideographs are missing (a font without ToUnicode): free texts are not trusted and are null; only values equal to a known option are kept"));
+        diags.push(Diag::new(Code::GlyphsMissing, "ideographs are missing (a font without ToUnicode): free texts are not trusted and are null; only values equal to a known option are kept"));
     }
     let mut record = Record {
         schema_version: SCHEMA_VERSION.into(),
@@ -351,7 +342,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         diagnostics: vec![],
     };
     if lines.is_empty() {
-        diags.push(Diag::new(Level::Error, "empty_input", "the input holds no text"));
+        diags.push(Diag::new(Code::EmptyInput, "the input holds no text"));
         record.diagnostics = diags.iter().map(diag_out).collect();
         return record;
     }
@@ -375,22 +366,16 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let Some(form_index) = choose_template(tpls, &cover, lines, &sections_of, &mut diags) else {
         if fl.glyphs_lost {
             diags.push(Diag::new(
-                Level::Error,
-                "glyphs_lost",
+                Code::GlyphsLost,
                 "ideographs are missing from this text (a font without ToUnicode): nothing of the form could be read",
             ));
-        } else if diags.iter().any(|d| d.code == "no_text_layer") {
+        } else if diags.iter().any(|d| d.code == Code::PageWithoutTextLayer) {
             diags.push(Diag::new(
-                Level::Error,
-                "no_text_layer",
+                Code::NoTextLayer,
                 "the PDF has no usable text layer (fonts without ToUnicode); nothing of the form could be read",
             ));
         } else {
-            diags.push(Diag::new(
-                Level::Error,
-                "not_a_pia",
-                "no cover and no section of a 特定個人情報保護評価書 (様式2/3/4) was found in this input",
-            ));
+            diags.push(Diag::new(Code::NotAPia, "no cover and no section of a 特定個人情報保護評価書 (様式2/3/4) was found in this input"));
         }
         record.document = document_of(&cover);
         record.diagnostics = diags.iter().map(diag_out).collect();
@@ -427,18 +412,17 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let ex = extract::extract(tpls, t, lines, sections, body_start..body_end, pages.format != crate::lines::Format::Text, fl.flattened);
     diags.extend(ex.diags);
     if cover.kind.is_none() && cover.form.is_none() {
-        diags.push(Diag::new(Level::Info, "no_cover", "no cover page was found; document fields are null"));
+        diags.push(Diag::new(Code::NoCover, "no cover page was found; document fields are null"));
     }
     if let Some(form) = &cover.form
         && !form.ends_with(&t.form[t.form.len() - 1..])
         && cover.kind.is_some()
     {
-        diags.push(Diag::new(Level::Warning, "form_kind_mismatch", format!("the tag says {form} but the title says {}", t.kind)));
+        diags.push(Diag::new(Code::FormKindMismatch, format!("the tag says {form} but the title says {}", t.kind)));
     }
     if ex.fields.is_empty() {
         diags.push(Diag::new(
-            Level::Error,
-            "no_fields",
+            Code::NoFields,
             "no field of the form was found: the input is truncated, damaged, or not a 特定個人情報保護評価書",
         ));
     }
@@ -476,8 +460,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     record.tables = tables(t, lines, &annexes, body_end);
     if !record.tables.changes.is_empty() {
         diags.push(Diag::new(
-            Level::Info,
-            "changes_partial",
+            Code::ChangesPartial,
             format!(
                 "{} 変更箇所 row(s) read by date, item and 提出時期; 変更前/変更後 run together in a dump and are null",
                 record.tables.changes.len()
