@@ -89,6 +89,7 @@ enum Work {
     Lone(usize),
 }
 
+#[must_use]
 pub fn read_boxes(
     tpls: &Templates,
     lines: &[Line],
@@ -192,39 +193,38 @@ pub fn read_boxes(
             best.map(|b| b.1)
         });
         for c in run {
-            let k = match grid_owner {
-                Some(k) => k,
-                None => {
-                    let no = lines[c.i].pos as i64;
-                    let mut best: Option<(i64, usize)> = None;
-                    for (k, h) in hits.iter().enumerate() {
-                        if c.compatible.as_ref().is_some_and(|v| !v[h.list]) {
-                            continue;
-                        }
-                        if let Some(cost) = cost_of(no, h)
-                            && best.is_none_or(|b| cost < b.0)
-                        {
-                            best = Some((cost, k));
-                        }
+            let k = if let Some(k) = grid_owner {
+                k
+            } else {
+                let no = lines[c.i].pos as i64;
+                let mut best: Option<(i64, usize)> = None;
+                for (k, h) in hits.iter().enumerate() {
+                    if c.compatible.as_ref().is_some_and(|v| !v[h.list]) {
+                        continue;
                     }
-                    let Some((cost, k)) = best else {
+                    if let Some(cost) = cost_of(no, h)
+                        && best.is_none_or(|b| cost < b.0)
+                    {
+                        best = Some((cost, k));
+                    }
+                }
+                let Some((cost, k)) = best else {
+                    if c.lone > 0 || c.ps.iter().any(|p| matches!(p, Piece::Open { mark: true })) {
+                        free_marks.push(lines[c.i].pos);
+                    }
+                    continue;
+                };
+                if c.compatible.is_none() {
+                    // a bare bracket or mark: only when no choice label is nearer
+                    let nearer_choice = choice_lines.iter().any(|&ch| (lines[ch].pos as i64 - no).abs() < cost);
+                    if nearer_choice || cost > 40 {
                         if c.lone > 0 || c.ps.iter().any(|p| matches!(p, Piece::Open { mark: true })) {
                             free_marks.push(lines[c.i].pos);
                         }
                         continue;
-                    };
-                    if c.compatible.is_none() {
-                        // a bare bracket or mark: only when no choice label is nearer
-                        let nearer_choice = choice_lines.iter().any(|&ch| (lines[ch].pos as i64 - no).abs() < cost);
-                        if nearer_choice || cost > 40 {
-                            if c.lone > 0 || c.ps.iter().any(|p| matches!(p, Piece::Open { mark: true })) {
-                                free_marks.push(lines[c.i].pos);
-                            }
-                            continue;
-                        }
                     }
-                    k
                 }
+                k
             };
             if c.lone > 0 {
                 work[k].push(Work::Lone(c.lone));
@@ -344,7 +344,7 @@ fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool)
             }
         }
     }
-    pending.sort();
+    pending.sort_unstable();
     pending.dedup();
     if !pending.is_empty() {
         let some_checked = placed.iter().any(|p| matches!(p, Some((Some(true), _))));

@@ -60,6 +60,7 @@ pub enum Mode {
     },
 }
 
+#[must_use]
 pub fn process_one(path: &Path, mode: Mode) -> Record {
     let name = path.to_string_lossy().to_string();
     match mode {
@@ -72,7 +73,7 @@ pub fn process_one(path: &Path, mode: Mode) -> Record {
 }
 
 fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
-    let sha = std::fs::read(path).map(|b| sha256_hex(&b)).unwrap_or_else(|_| "0".repeat(64));
+    let sha = std::fs::read(path).map_or_else(|_| "0".repeat(64), |b| sha256_hex(&b));
     let exe = match std::env::current_exe() {
         Ok(e) => e,
         Err(e) => return error_record(name, &sha, "text", Code::IsolationFailed, &format!("cannot find own executable: {e}")),
@@ -158,9 +159,10 @@ impl Summary {
                 _ => {}
             }
         }
-        self.pages += r.source.pages.unwrap_or(0) as u64;
+        self.pages += u64::from(r.source.pages.unwrap_or(0));
     }
 
+    #[must_use]
     pub fn render(&self) -> String {
         let list = |m: &BTreeMap<String, usize>| {
             if m.is_empty() { "none".to_string() } else { m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ") }
@@ -210,13 +212,13 @@ where
                     }
                     {
                         let (m, cv) = written;
-                        let mut w = m.lock().unwrap_or_else(|e| e.into_inner());
+                        let mut w = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                         while i >= *w + window {
-                            w = cv.wait(w).unwrap_or_else(|e| e.into_inner());
+                            w = cv.wait(w).unwrap_or_else(std::sync::PoisonError::into_inner);
                         }
                     }
                     let p = &inputs[i];
-                    let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+                    let size = std::fs::metadata(p).map_or(0, |m| m.len());
                     let item = match reuse(p) {
                         Some(r) => (i, r, size, true),
                         None => (i, process_one(p, mode), size, false),
@@ -231,13 +233,13 @@ where
         // the writer: reorder and emit in input order
         let mut pending: BTreeMap<usize, (Record, u64, bool)> = BTreeMap::new();
         let mut done = 0usize;
-        for (i, r, size, reused) in rx.iter() {
+        for (i, r, size, reused) in &rx {
             pending.insert(i, (r, size, reused));
             while let Some((r, size, reused)) = pending.remove(&done) {
                 emit(done, &inputs[done], r, size, reused);
                 done += 1;
                 let (m, cv) = &written;
-                *m.lock().unwrap_or_else(|e| e.into_inner()) = done;
+                *m.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = done;
                 cv.notify_all();
             }
         }
@@ -248,6 +250,7 @@ where
 pub const CSV_HEADER: [&str; 11] =
     ["file", "sha256", "kind", "organization", "field_id", "label", "type", "value", "option", "checked", "certainty"];
 
+#[must_use]
 pub fn csv_rows(r: &Record) -> Vec<[String; 11]> {
     use crate::record::OptionOut;
     let base = |id: &str, label: &str, ty: &str, value: &Option<String>, option: &str, checked: &str, cert: &str| -> [String; 11] {

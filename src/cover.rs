@@ -39,6 +39,7 @@ fn re_org() -> &'static Regex {
 }
 
 /// Convert a Japanese-era date (令和/平成, 元年, any width) to ISO 8601.
+#[must_use]
 pub fn era_to_iso(s: &str) -> Option<String> {
     let k: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
     let c = re_date().captures(&k)?;
@@ -68,6 +69,7 @@ fn date_as_printed(text: &str) -> String {
 }
 
 /// The form tag as printed, normalized: `令和6年10月 様式4`.
+#[must_use]
 pub fn form_tag(key: &str) -> Option<(String, char)> {
     let c = re_tag().captures(key)?;
     let n = c[4].chars().next()?;
@@ -241,9 +243,7 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
     if let Some(pos) = lines.iter().position(|l| l.key.starts_with("特記事項")) {
         let l = &lines[pos];
         let inline = l.text.trim_start_matches("特記事項").trim().to_string();
-        if !inline.is_empty() {
-            c.special_notes = Some(inline);
-        } else {
+        if inline.is_empty() {
             let mut parts = Vec::new();
             let mut prev = l.no;
             for n in &lines[pos + 1..] {
@@ -256,6 +256,8 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
             if !parts.is_empty() {
                 c.special_notes = Some(join_wrapped(&parts));
             }
+        } else {
+            c.special_notes = Some(inline);
         }
     }
     labels_first(lines, &mut c);

@@ -1,5 +1,5 @@
 //! Stage 1: bytes → text. Detects UTF-8 (BOM or not), UTF-16 with BOM (and without, by the
-//! position of NUL bytes), Shift_JIS/CP932 and EUC-JP. Malformed bytes become U+FFFD and a
+//! position of NUL bytes), `Shift_JIS/CP932` and EUC-JP. Malformed bytes become U+FFFD and a
 //! diagnostic; nothing here panics.
 
 use crate::diag::{Code, Diag, Warned};
@@ -8,7 +8,7 @@ use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
 #[derive(Debug, Clone)]
 pub struct Decoded {
     pub text: String,
-    /// Name as written in the record: "UTF-8", "UTF-16LE", "Shift_JIS", "EUC-JP".
+    /// Name as written in the record: "UTF-8", "UTF-16LE", "`Shift_JIS`", "EUC-JP".
     pub encoding: &'static str,
 }
 
@@ -53,6 +53,7 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     }
 }
 
+#[must_use]
 pub fn decode(bytes: &[u8]) -> Warned<Decoded> {
     let mut diags = Vec::new();
     let (enc, body): (&'static Encoding, &[u8]) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {

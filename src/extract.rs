@@ -24,6 +24,7 @@ pub enum Certainty {
 }
 
 impl Certainty {
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Certainty::Exact => "exact",
@@ -54,6 +55,7 @@ pub struct FieldOut {
 }
 
 impl FieldOut {
+    #[must_use]
     pub fn id(&self) -> String {
         self.path.join("/")
     }
@@ -94,6 +96,7 @@ struct Heading {
 }
 
 /// Section heading at this line: `Ⅲ　特定個人情報ファイルの取扱い…`.
+#[must_use]
 pub fn section_at(t: &Template, l: &Line) -> Option<usize> {
     let (roman, rest) = leading_roman(&l.key)?;
     let rest = rest.trim_start_matches(['.', '、']);
@@ -108,6 +111,7 @@ pub fn section_at(t: &Template, l: &Line) -> Option<usize> {
 }
 
 /// A section numeral at the start of a key: `Ⅲ` or ASCII `III` (conversions).
+#[must_use]
 pub fn leading_roman(k: &str) -> Option<(&'static str, &str)> {
     let first = k.chars().next()?;
     if let Some(r) = crate::normalize::roman(first) {
@@ -153,7 +157,7 @@ fn strip_numbering(k: &str) -> (Option<u32>, &str) {
 
 fn item_number(k: &str) -> Option<(u32, &str)> {
     let k = k.trim_start_matches(['[', ']']);
-    let digits: String = k.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = k.chars().take_while(char::is_ascii_digit).collect();
     if digits.is_empty() || digits.len() > 2 {
         return None;
     }
@@ -214,7 +218,7 @@ fn key_to_text_offset(text: &str, n: usize) -> usize {
 }
 
 fn tail_text(l: &Line, off: usize, end: Option<usize>) -> String {
-    let n = end.map(|e| e.saturating_sub(off)).unwrap_or(usize::MAX);
+    let n = end.map_or(usize::MAX, |e| e.saturating_sub(off));
     l.text.chars().skip(off).take(n).collect::<String>().trim().to_string()
 }
 
@@ -262,6 +266,7 @@ pub struct Extraction {
 
 /// Where the body begins (first section heading outside the 項目一覧) and the section
 /// heading lines.
+#[must_use]
 pub fn find_sections(t: &Template, lines: &[Line]) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     let toc_end = toc_end(t, lines);
@@ -286,6 +291,7 @@ pub fn find_sections(t: &Template, lines: &[Line]) -> Vec<(usize, usize)> {
 }
 
 /// The line after the 項目一覧 (table of contents), if the document has one.
+#[must_use]
 pub fn toc_end(t: &Template, lines: &[Line]) -> Option<usize> {
     let toc = lines.iter().position(|l| l.key.starts_with("項目一覧"))?;
     for (i, l) in lines.iter().enumerate().skip(toc + 1) {
@@ -300,6 +306,7 @@ pub fn toc_end(t: &Template, lines: &[Line]) -> Option<usize> {
 }
 
 /// The 別添 headings in the body (変更箇所, 記録項目), outside the 項目一覧.
+#[must_use]
 pub fn find_annexes(lines: &[Line], body_start: usize) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate().skip(body_start) {
@@ -361,7 +368,7 @@ fn scan(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<us
         // item heading
         let item_key: &str = match item_number(&l.key) {
             Some(_) => &l.key,
-            None => l.key.rfind('[').map(|p| &l.key[p + 1..]).unwrap_or(&l.key),
+            None => l.key.rfind('[').map_or(&l.key, |p| &l.key[p + 1..]),
         };
         if let Some((n, rest)) = item_number(item_key) {
             let found = t.items.iter().enumerate().find(|(_, it)| {
@@ -403,7 +410,7 @@ fn scan(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<us
             let g = &t.groups[h.0];
             if let Some(hf) = g.heading_field {
                 let name_len = l.key.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
-                let digits = l.key[name_len..].chars().take_while(|c| c.is_ascii_digit()).count();
+                let digits = l.key[name_len..].chars().take_while(char::is_ascii_digit).count();
                 let kc = l.key[..name_len].chars().count() + digits;
                 hits.push(Hit { group_n: h.1, ..Hit::new(hf, i, i, key_to_text_offset(&l.text, kc)) });
             }
@@ -440,7 +447,7 @@ fn scan(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<us
                     }
                 }
             }
-            starts.sort();
+            starts.sort_unstable();
             starts.dedup();
         }
         let mut cell_ends: Vec<usize> = Vec::new();
@@ -624,6 +631,7 @@ struct Scan {
     label_lines: HashSet<usize>,
 }
 
+#[must_use]
 pub fn extract(
     tpls: &Templates,
     t: &Template,
@@ -640,10 +648,10 @@ pub fn extract(
     resolve_owners(t, &mut hits, &headings, &mut diags, lines);
     if std::env::var_os("PIA_DEBUG").is_some() {
         for h in &hits {
-            if h.field != usize::MAX {
-                eprintln!("owned {} {:?}", lines[h.line].no, t.path(h.field, h.group_n));
-            } else {
+            if h.field == usize::MAX {
                 eprintln!("dropped {}", lines[h.line].no);
+            } else {
+                eprintln!("owned {} {:?}", lines[h.line].no, t.path(h.field, h.group_n));
             }
         }
     }
@@ -858,7 +866,7 @@ fn place_choices(
             pairs.push((cost, pi, ti));
         }
     }
-    pairs.sort();
+    pairs.sort_unstable();
     let mut done: HashSet<usize> = HashSet::new();
     for (_, pi, ti) in pairs {
         let (tl, tp, _) = &choice_tokens[ti];
@@ -891,7 +899,7 @@ fn place_choices(
         }
     }
     let mut ambiguous: Vec<usize> = ambiguous.into_iter().collect();
-    ambiguous.sort();
+    ambiguous.sort_unstable();
     for &pi in &ambiguous {
         let fi = pending[pi].0;
         fields[fi].value = None;
@@ -978,6 +986,7 @@ fn labels_first(
     }
 }
 
+#[must_use]
 pub fn loc(l: &Line) -> Loc {
     Loc { page: l.page, line: l.no, bbox: l.bbox }
 }
@@ -994,13 +1003,13 @@ fn group_heading(t: &Template, l: &Line, sec: Option<usize>, ctx_item: Option<us
         }
         if g.repeated {
             if let Some(rest) = k.strip_prefix(g.name.as_str()) {
-                let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
                 if !digits.is_empty() {
                     return Some((gi, digits.parse().ok()));
                 }
             }
         } else if let Some(rest) = k.strip_prefix("リスク") {
-            let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
             let rest2 = &rest[digits.len()..];
             let Some(title) = rest2.strip_prefix(':') else { continue };
             let name_ok = if digits.is_empty() { g.name == "リスク" } else { g.name == format!("リスク{digits}") };
@@ -1213,8 +1222,7 @@ fn choice_tokens(tpls: &Templates, lines: &[Line], body: std::ops::Range<usize>)
             let cand = match p {
                 Piece::OpenText { text, .. } => Some(text.clone()),
                 Piece::Text(t) => {
-                    let next_open =
-                        matches!(ps.get(pi + 1), Some(Piece::Open { .. }) | Some(Piece::OpenText { .. }) | Some(Piece::Box { .. }));
+                    let next_open = matches!(ps.get(pi + 1), Some(Piece::Open { .. } | Piece::OpenText { .. } | Piece::Box { .. }));
                     if next_open || ps.len() == 1 { Some(t.clone()) } else { None }
                 }
                 Piece::Close { label } => Some(label.clone()),

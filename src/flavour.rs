@@ -5,7 +5,7 @@
 //! - `flattened`: whole pages on one line → cut back into cells at spaces, keeping bracket
 //!   groups (`[ ○ ] label`, `[ value`) and option numbering (`1） value`) together;
 //! - `marks_lost`: no bracket anywhere → checkbox marks cannot be read (diagnostic);
-//! - `glyphs_lost`: CID fonts without ToUnicode dropped ideographs → texts are not trusted.
+//! - `glyphs_lost`: CID fonts without `ToUnicode` dropped ideographs → texts are not trusted.
 //!
 //! Everything here is detection by the shape of the text, never by a document's identity.
 
@@ -21,6 +21,7 @@ pub struct Flavour {
 }
 
 impl Flavour {
+    #[must_use]
     pub fn names(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
         if self.spaced {
@@ -47,6 +48,7 @@ fn is_ideo(c: char) -> bool {
 }
 
 /// Detect the document-wide flavours from the whole text.
+#[must_use]
 pub fn detect(text: &str) -> Flavour {
     let mut f = Flavour::default();
     // spaced: most ideographs/kana are followed by one space and another one
@@ -63,7 +65,7 @@ pub fn detect(text: &str) -> Flavour {
     f.spaced = ideo > 50 && spaced * 10 > ideo * 6;
     // flattened: most of the text stands in very long lines with many labels
     let total = text.len().max(1);
-    let long: usize = text.lines().filter(|l| l.chars().count() > 150 && l.matches(' ').count() >= 8).map(|l| l.len()).sum();
+    let long: usize = text.lines().filter(|l| l.chars().count() > 150 && l.matches(' ').count() >= 8).map(str::len).sum();
     f.flattened = long * 10 > total * 5;
     // marks lost: a form with option lists but not one bracket
     let k = key(&text.chars().take(400_000).collect::<String>());
@@ -77,6 +79,7 @@ pub fn detect(text: &str) -> Flavour {
 }
 
 /// Remove the spaces put between CJK characters (and between CJK and digits).
+#[must_use]
 pub fn unspace(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
@@ -94,6 +97,7 @@ pub fn unspace(line: &str) -> String {
 }
 
 /// `A( A(B) B)` (a heading printed twice, offset) → `A(B)`; other lines unchanged.
+#[must_use]
 pub fn undouble(line: &str) -> Option<String> {
     let t = line.trim();
     let spaces: Vec<usize> = t.char_indices().filter(|(_, c)| *c == ' ').map(|(i, _)| i).collect();
@@ -117,6 +121,7 @@ pub fn undouble(line: &str) -> Option<String> {
 }
 
 /// Cut a flattened line into cells at ASCII spaces, keeping bracket groups together.
+#[must_use]
 pub fn unflatten(line: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for tok in line.split(' ').filter(|t| !t.is_empty()) {

@@ -137,18 +137,15 @@ fn cells(segs: Vec<Seg>, rules: &[Rule]) -> Vec<Cell> {
                 // like a label (①, １．, [) starts a new one
                 && !(is_structural_start(&s.text) && (!ruled || key(&s.text).starts_with(['[', ']', '<', '○'])))
         });
-        match cont {
-            Some(c) => {
-                c.x0 = c.x0.min(s.x0);
-                c.x1 = c.x1.max(s.x1);
-                c.bottom = s.y - 0.2 * s.size;
-                c.segs.push(s);
-            }
-            None => {
-                let top = s.y + 0.8 * s.size;
-                let bottom = s.y - 0.2 * s.size;
-                cells.push(Cell { x0: s.x0, x1: s.x1, top, bottom, segs: vec![s] });
-            }
+        if let Some(c) = cont {
+            c.x0 = c.x0.min(s.x0);
+            c.x1 = c.x1.max(s.x1);
+            c.bottom = s.y - 0.2 * s.size;
+            c.segs.push(s);
+        } else {
+            let top = s.y + 0.8 * s.size;
+            let bottom = s.y - 0.2 * s.size;
+            cells.push(Cell { x0: s.x0, x1: s.x1, top, bottom, segs: vec![s] });
         }
     }
     cells
@@ -194,7 +191,7 @@ pub fn pages_to_lines(pages: &[Page]) -> Vec<Line> {
         let mut first_rows = 0;
         for mut r in rows {
             r.sort_by(|a, b| a.x0.partial_cmp(&b.x0).unwrap_or(std::cmp::Ordering::Equal));
-            let texts: Vec<String> = r.iter().map(|c| c.text()).collect();
+            let texts: Vec<String> = r.iter().map(Cell::text).collect();
             // cells are kept apart by a tab (white space to every later stage; the cover
             // reader cuts rows back into cells)
             let joined = join_brackets(texts).join("\t");

@@ -16,6 +16,7 @@ pub enum Format {
 }
 
 impl Format {
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Text => "text",
@@ -47,6 +48,7 @@ pub struct Line {
 }
 
 impl Line {
+    #[must_use]
     pub fn new(no: usize, page: Option<u32>, raw: String) -> Line {
         let text = fold(&raw);
         // the key is the folded text without white space (fold once, not twice)
@@ -63,6 +65,7 @@ pub struct Pages {
     pub flavour: crate::flavour::Flavour,
 }
 
+#[must_use]
 pub fn detect_format(text: &str) -> Format {
     let sample: String = text.chars().take(200_000).collect();
     let html = ["<input", "<p>", "<li>", "&lt;", "<b>", "<table", "<br"].iter().filter(|p| sample.contains(*p)).count();
@@ -71,6 +74,7 @@ pub fn detect_format(text: &str) -> Format {
 }
 
 /// Page footers and running furniture: `-9-`, `- 9 -`, `1 / 72`, `1/69`.
+#[must_use]
 pub fn page_number(line: &str) -> Option<u32> {
     // a footer is short: most lines are rejected before folding
     if line.len() > 48 || !line.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
@@ -91,6 +95,7 @@ pub fn page_number(line: &str) -> Option<u32> {
     None
 }
 
+#[must_use]
 pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
     let format = detect_format(text);
     let diags = Vec::new();
@@ -204,7 +209,7 @@ fn join_split_headings(lines: Vec<Line>) -> Vec<Line> {
 /// A cell cut by a page break is printed again at the top of the next page: the first lines
 /// after a page footer that repeat a line printed just before it (indices of the repeats).
 fn repeated_after_page_break(text: &str) -> std::collections::HashSet<usize> {
-    let lines: Vec<&str> = text.split('\n').map(|l| l.trim()).collect();
+    let lines: Vec<&str> = text.split('\n').map(str::trim).collect();
     let mut out = std::collections::HashSet::new();
     for (i, l) in lines.iter().enumerate() {
         if page_number(l).is_none() {
@@ -223,7 +228,7 @@ fn repeated_after_page_break(text: &str) -> std::collections::HashSet<usize> {
 /// Running headers: a short line repeated on at least three pages, each time next to a
 /// page footer.
 fn running_headers(text: &str) -> std::collections::HashSet<String> {
-    let lines: Vec<&str> = text.split('\n').map(|l| l.trim()).collect();
+    let lines: Vec<&str> = text.split('\n').map(str::trim).collect();
     let footer: Vec<bool> = lines.iter().map(|l| page_number(l).is_some()).collect();
     let near_footer = |i: usize| (i.saturating_sub(2)..=(i + 2).min(lines.len() - 1)).any(|j| footer[j]);
     let mut counts: std::collections::HashMap<&str, (usize, usize)> = std::collections::HashMap::new();
@@ -263,7 +268,7 @@ fn html_to_text(cell: &str) -> String {
             break;
         };
         let tag = &after[1..gt];
-        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let name: String = tag.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect();
         let name = name.to_ascii_lowercase();
         match name.as_str() {
             "input" => {
@@ -300,6 +305,7 @@ fn html_to_text(cell: &str) -> String {
     cleaned
 }
 
+#[must_use]
 pub fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
@@ -325,15 +331,12 @@ pub fn decode_entities(s: &str) -> String {
             };
             c.map(|c| (c, i))
         });
-        match decoded {
-            Some((c, i)) => {
-                out.push(c);
-                rest = &after[i + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &after[1..];
-            }
+        if let Some((c, i)) = decoded {
+            out.push(c);
+            rest = &after[i + 1..];
+        } else {
+            out.push('&');
+            rest = &after[1..];
         }
     }
     out.push_str(rest);

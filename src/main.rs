@@ -268,7 +268,7 @@ fn run(a: RunArgs) -> ExitCode {
             Sink::Stdout { .. } => out.write_all(line.as_bytes()).is_ok(),
             Sink::File { w, .. } => w.write_all(line.as_bytes()).is_ok(),
             Sink::Dir(dir) => {
-                let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| format!("input{i}"));
+                let stem = path.file_stem().map_or_else(|| format!("input{i}"), |s| s.to_string_lossy().to_string());
                 write_atomic(&dir.join(format!("{stem}.json")), line.as_bytes()).is_ok()
             }
         };
@@ -342,7 +342,7 @@ fn run_score(record: &Path, keys: &[PathBuf], min: Option<f64>, json: bool) -> E
             .iter()
             .find(|r| {
                 let f = r.pointer("/source/file").and_then(|f| f.as_str()).unwrap_or("");
-                !stem.is_empty() && Path::new(f).file_stem().map(|s| s.to_string_lossy() == stem).unwrap_or(false)
+                !stem.is_empty() && Path::new(f).file_stem().is_some_and(|s| s.to_string_lossy() == stem)
             })
             .or(if records.len() == 1 { records.first() } else { None });
         let empty = serde_json::json!({"fields": []});

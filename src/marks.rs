@@ -39,6 +39,7 @@ fn take_label(chars: &[char], mut i: usize) -> (String, usize) {
 }
 
 /// Cut a folded line (spaces collapsed) into pieces.
+#[must_use]
 pub fn pieces(text: &str) -> Vec<Piece> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
@@ -122,6 +123,7 @@ fn finish(mut out: Vec<Piece>, chars: &[char], mut i: usize) -> Vec<Piece> {
 }
 
 /// A line that is nothing but marks (`○`, `○ ○`): how many.
+#[must_use]
 pub fn lone_marks(text: &str) -> usize {
     let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
     if !t.is_empty() && t.iter().all(|&c| is_mark(c)) { t.len() } else { 0 }

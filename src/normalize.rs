@@ -12,7 +12,7 @@ fn is_protected(c: char) -> bool {
 }
 
 /// CJK Radicals Supplement forms (U+2E80–U+2EF3) that NFKC leaves alone, mapped to the
-/// unified ideograph (Unicode's EquivalentUnifiedIdeograph data, the entries seen in
+/// unified ideograph (Unicode's `EquivalentUnifiedIdeograph` data, the entries seen in
 /// published documents), plus other look-alikes met in real dumps.
 fn lookalike(c: char) -> Option<char> {
     Some(match c {
@@ -54,6 +54,7 @@ fn lookalike(c: char) -> Option<char> {
 
 /// Fold one string: width, look-alikes, spaces (all runs of white space become one ASCII
 /// space, trimmed at both ends).
+#[must_use]
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut buf = [0u8; 4];
@@ -83,6 +84,7 @@ fn nfkc_stable(c: char) -> bool {
 }
 
 /// Collapse runs of white space to one ASCII space and trim.
+#[must_use]
 pub fn collapse_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending = false;
@@ -101,10 +103,12 @@ pub fn collapse_spaces(s: &str) -> String {
 }
 
 /// The matching key: folded, with every white space removed.
+#[must_use]
 pub fn key(s: &str) -> String {
     fold(s).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+#[must_use]
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
@@ -140,6 +144,7 @@ pub fn join_wrapped<S: AsRef<str>>(lines: &[S]) -> String {
     out
 }
 
+#[must_use]
 pub fn starts_paragraph(t: &str) -> bool {
     let mut it = t.chars();
     let c = match it.next() {
@@ -161,6 +166,7 @@ pub fn starts_paragraph(t: &str) -> bool {
 }
 
 /// Parse a digit string in ASCII or full width.
+#[must_use]
 pub fn parse_digits(s: &str) -> Option<u32> {
     let f: String = fold(s);
     if f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()) {
@@ -170,10 +176,12 @@ pub fn parse_digits(s: &str) -> Option<u32> {
 }
 
 /// The number of a circled digit ① … ⑳.
+#[must_use]
 pub fn circled(c: char) -> Option<u32> {
     if ('\u{2460}'..='\u{2473}').contains(&c) { Some(c as u32 - 0x2460 + 1) } else { None }
 }
 
+#[must_use]
 pub fn roman(c: char) -> Option<&'static str> {
     Some(match c {
         'Ⅰ' => "I",

@@ -2,9 +2,9 @@
 //! position, advance width, size and font; ruling lines from paths.
 //!
 //! Written on lopdf's object model. Fonts: simple fonts (Widths/FirstChar, standard
-//! encodings, Differences), Type0/CID fonts with Identity-H/V or a predefined Japanese CMap
+//! encodings, Differences), Type0/CID fonts with Identity-H/V or a predefined Japanese `CMap`
 //! (UniJIS-UCS2-H, UniJIS-UTF16-H, 90ms-RKSJ-H, EUC-H …), both forms of the CID `/W` array
-//! and `/DW`; ToUnicode CMaps (bfchar, bfrange with and without arrays); Form XObjects.
+//! and `/DW`; `ToUnicode` `CMaps` (bfchar, bfrange with and without arrays); Form `XObjects`.
 //! A glyph that cannot be mapped to Unicode is counted, never guessed: a page whose text
 //! cannot be read yields `no_text_layer`. Malformed input gives errors, not panics.
 
@@ -35,9 +35,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    #[must_use]
     pub fn horizontal(&self) -> bool {
         (self.y1 - self.y0).abs() <= 1.5 && (self.x1 - self.x0).abs() > 3.0
     }
+    #[must_use]
     pub fn vertical(&self) -> bool {
         (self.x1 - self.x0).abs() <= 1.5 && (self.y1 - self.y0).abs() > 3.0
     }
@@ -102,7 +104,7 @@ pub fn read(bytes: &[u8]) -> Result<(Vec<Page>, Vec<Diag>), PdfError> {
 fn num(o: &Object) -> Option<f64> {
     match o {
         Object::Integer(i) => Some(*i as f64),
-        Object::Real(r) => Some(*r as f64),
+        Object::Real(r) => Some(f64::from(*r)),
         _ => None,
     }
 }
@@ -259,7 +261,7 @@ impl Font {
             };
             let n = n.min(s.len() - i).max(1);
             let bytes = s[i..i + n].to_vec();
-            let code = bytes.iter().fold(0u32, |a, &b| (a << 8) | b as u32);
+            let code = bytes.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b));
             out.push((code, bytes));
             i += n;
         }
@@ -287,7 +289,7 @@ impl Font {
                 if self.cid {
                     None
                 } else {
-                    self.simple_enc.get(&code).map(|c| c.to_string())
+                    self.simple_enc.get(&code).map(std::string::ToString::to_string)
                 }
             }
         }
@@ -585,7 +587,7 @@ fn cmap_tokens(data: &[u8]) -> Vec<Tok> {
 }
 
 fn be(bytes: &[u8]) -> u32 {
-    bytes.iter().take(4).fold(0u32, |a, &b| (a << 8) | b as u32)
+    bytes.iter().take(4).fold(0u32, |a, &b| (a << 8) | u32::from(b))
 }
 
 fn utf16_string(bytes: &[u8]) -> String {
@@ -593,6 +595,7 @@ fn utf16_string(bytes: &[u8]) -> String {
     String::from_utf16_lossy(&units)
 }
 
+#[must_use]
 pub fn parse_cmap(data: &[u8]) -> CMap {
     let toks = cmap_tokens(data);
     let mut cm = CMap::default();
@@ -678,6 +681,7 @@ fn is_ws(c: u8) -> bool {
 
 /// A content-stream tokenizer (operands then operator), faster than a general object parser
 /// and tolerant: on damage it stops and says so (`false`), keeping what it read.
+#[must_use]
 pub fn content_ops(data: &[u8]) -> (Vec<lopdf::content::Operation>, bool) {
     let mut p = Lexer { d: data, i: 0 };
     let mut ops = Vec::new();
@@ -853,11 +857,11 @@ impl Lexer<'_> {
                         b'b' => out.push(8),
                         b'f' => out.push(12),
                         b'0'..=b'7' => {
-                            let mut v = (e - b'0') as u32;
+                            let mut v = u32::from(e - b'0');
                             for _ in 0..2 {
                                 match self.d.get(self.i) {
                                     Some(&d @ b'0'..=b'7') => {
-                                        v = v * 8 + (d - b'0') as u32;
+                                        v = v * 8 + u32::from(d - b'0');
                                         self.i += 1;
                                     }
                                     _ => break,
@@ -934,7 +938,7 @@ fn unescape_name(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
-        if raw[i] == b'#' && i + 2 < raw.len() && raw[i + 1].is_ascii_hexdigit() && raw.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit()) {
+        if raw[i] == b'#' && i + 2 < raw.len() && raw[i + 1].is_ascii_hexdigit() && raw.get(i + 2).is_some_and(u8::is_ascii_hexdigit) {
             out.push((hexval(raw[i + 1]) << 4) | hexval(raw[i + 2]));
             i += 3;
         } else {
@@ -1139,9 +1143,9 @@ impl Interp<'_> {
                     let (x0, x1) = (xs.clone().fold(f64::MAX, f64::min), xs.fold(f64::MIN, f64::max));
                     let (y0, y1) = (ys.clone().fold(f64::MAX, f64::min), ys.fold(f64::MIN, f64::max));
                     if (y1 - y0) <= 1.5 && (x1 - x0) > 3.0 {
-                        path.push((x0, (y0 + y1) / 2.0, x1, (y0 + y1) / 2.0));
+                        path.push((x0, f64::midpoint(y0, y1), x1, f64::midpoint(y0, y1)));
                     } else if (x1 - x0) <= 1.5 && (y1 - y0) > 3.0 {
-                        path.push(((x0 + x1) / 2.0, y0, (x0 + x1) / 2.0, y1));
+                        path.push((f64::midpoint(x0, x1), y0, f64::midpoint(x0, x1), y1));
                     }
                     cur = pts[0];
                     start = pts[0];

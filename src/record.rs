@@ -114,6 +114,7 @@ pub struct DiagOut {
 }
 
 impl Record {
+    #[must_use]
     pub fn has_error(&self) -> bool {
         self.diagnostics.iter().any(|d| d.level == "error")
     }
@@ -165,6 +166,7 @@ fn field_out(f: &FieldOut) -> Field {
     }
 }
 
+#[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
     d.iter().map(|b| format!("{b:02x}")).collect()
@@ -218,6 +220,7 @@ fn choose_template(
 
 /// Run every stage on one input. Never fails: problems become diagnostics, and a panic
 /// inside a stage becomes an error record.
+#[must_use]
 pub fn extract(bytes: &[u8], name: &str) -> Record {
     let sha = sha256_hex(bytes);
     let result = std::panic::catch_unwind(|| extract_inner(bytes, name, &sha));
@@ -226,7 +229,7 @@ pub fn extract(bytes: &[u8], name: &str) -> Record {
         Err(e) => {
             let msg = e
                 .downcast_ref::<&str>()
-                .map(|s| s.to_string())
+                .map(std::string::ToString::to_string)
                 .or_else(|| e.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             error_record(name, &sha, "text", Code::InternalPanic, &format!("internal error while reading this document: {msg}"))
@@ -234,6 +237,7 @@ pub fn extract(bytes: &[u8], name: &str) -> Record {
     }
 }
 
+#[must_use]
 pub fn error_record(name: &str, sha: &str, format: &str, code: Code, message: &str) -> Record {
     Record {
         schema_version: SCHEMA_VERSION.into(),
@@ -385,7 +389,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let sections = &sections_of[form_index];
     // the body starts at its first section heading, or right after the 項目一覧 where a
     // scrambled page printed some of section Ⅰ above its heading
-    let body_start = sections.first().map(|&(_, i)| i).unwrap_or(any_first);
+    let body_start = sections.first().map_or(any_first, |&(_, i)| i);
     let body_start = match crate::extract::toc_end(t, lines) {
         Some(te) if te < body_start && sections.first().is_some_and(|&(s, _)| s == 0) => te,
         _ => body_start,
@@ -570,7 +574,7 @@ fn changes(t: &Template, lines: &[Line]) -> Vec<Change> {
         }
         let timing = cur.iter().rev().find_map(|l| {
             let k = &l.key;
-            ["事後", "事前"].iter().find(|t| k == *t || k.ends_with(*t)).map(|t| t.to_string())
+            ["事後", "事前"].iter().find(|t| k == *t || k.ends_with(*t)).map(std::string::ToString::to_string)
         });
         let reason_at = cur.iter().position(|l| matches!(l.key.chars().next(), Some('①' | '②' | '③')) && l.key.contains("変更"));
         let reason = reason_at.map(|r| {
@@ -622,6 +626,7 @@ fn split_items(s: &str) -> Vec<String> {
         .collect()
 }
 
+#[must_use]
 pub fn extract_to_json(bytes: &[u8], name: &str) -> String {
     serde_json::to_string(&extract(bytes, name)).unwrap_or_default()
 }

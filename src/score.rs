@@ -19,6 +19,7 @@ pub struct Tally {
 }
 
 impl Tally {
+    #[must_use]
     pub fn ratio(&self) -> f64 {
         if self.total == 0 { 1.0 } else { self.right as f64 / self.total as f64 }
     }
@@ -36,7 +37,7 @@ pub struct Miss {
     pub entry: String,
     pub expected: String,
     pub got: String,
-    /// "not_found", "null", "wrong"
+    /// "`not_found`", "null", "wrong"
     pub how: &'static str,
 }
 
@@ -74,7 +75,7 @@ pub fn find_field<'r>(record: &'r Value, ty: &str, entry: &Value) -> Option<&'r 
         if f.get("type").and_then(|t| t.as_str()) != Some(ty) {
             continue;
         }
-        let path = f.get("path").and_then(|p| p.as_array()).map(|v| v.as_slice()).unwrap_or(&[]);
+        let path = f.get("path").and_then(|p| p.as_array()).map(std::vec::Vec::as_slice).unwrap_or(&[]);
         if !is_subsequence(path, &want_where) {
             continue;
         }
@@ -157,6 +158,7 @@ fn judge(t: &mut Tally, misses: &mut Vec<Miss>, kind: &'static str, name: String
     }
 }
 
+#[must_use]
 pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
     let mut s = Score {
         key: key_name.into(),
@@ -240,6 +242,7 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
 
 impl Score {
     /// One line: `document r/t choices r/t checks r/t texts r/t wrong n`.
+    #[must_use]
     pub fn summary_line(&self) -> String {
         format!(
             "document {}/{} choices {}/{} checks {}/{} texts {}/{} wrong {}",
@@ -256,6 +259,7 @@ impl Score {
     }
 }
 
+#[must_use]
 pub fn render(s: &Score) -> String {
     let mut out = format!("{}\n", s.key);
     for (name, t) in [("document", &s.document), ("choices", &s.choices), ("checks", &s.checks), ("texts", &s.texts), ("all", &s.all)] {

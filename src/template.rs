@@ -14,6 +14,7 @@ pub enum FieldType {
 }
 
 impl FieldType {
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             FieldType::Text | FieldType::None => "text",
@@ -41,12 +42,14 @@ pub struct OptionList {
 
 impl OptionList {
     /// The option whose key equals `k` (after folding).
+    #[must_use]
     pub fn find_exact(&self, k: &str) -> Option<usize> {
         self.options.iter().position(|o| o.key == k || o.alt_keys.iter().any(|a| a == k))
     }
     /// The option a box label names: the label itself, or the label followed by its detail
     /// in brackets (`その他（ eLTAX ）`, `提供を行っている（ 4 ）件`); never a longer word that
     /// merely begins like an option (`その他住民票関係情報` is not `その他`).
+    #[must_use]
     pub fn find_prefix(&self, k: &str) -> Option<usize> {
         let mut best: Option<(usize, usize)> = None; // (option, length of the matched key)
         for (i, o) in self.options.iter().enumerate() {
@@ -143,9 +146,11 @@ pub struct Templates {
 }
 
 impl Templates {
+    #[must_use]
     pub fn list(&self, i: usize) -> &OptionList {
         &self.lists[i]
     }
+    #[must_use]
     pub fn by_form(&self, form: &str) -> Option<&Template> {
         self.forms.iter().find(|t| t.form == form)
     }
@@ -339,6 +344,7 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
 
 impl Template {
     /// The record path of a field, with the repeated group's number filled in.
+    #[must_use]
     pub fn path(&self, f: usize, group_n: Option<u32>) -> Vec<String> {
         let spec = &self.fields[f];
         let item = &self.items[spec.item];
