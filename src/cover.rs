@@ -354,6 +354,22 @@ fn labels_first(lines: &[Line], c: &mut Cover) {
     }
 }
 
+/// The cover's lines cell by cell: a PDF row holds several cells (tab-separated).
+#[must_use]
+pub fn cells(lines: &[Line]) -> Vec<Line> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            l.raw.split('\t').map(move |c| {
+                let mut x = Line::new(l.no, l.page, c.to_string());
+                x.pos = l.pos;
+                x.bbox = l.bbox;
+                x
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,15 @@
 //! pia-extract: 特定個人情報保護評価書 (PDFs, text dumps, markdown/HTML conversions) → JSON
 //! records.
 //!
-//! Stages (plain functions over typed values, each returning diagnostics, never failing on
-//! content): `decode` (bytes → text) → `lines` (pages of lines), or `pdf` (glyphs) → `layout`
-//! (pages of lines); then `cover` + `extract` (form tree and fields, driven by the `template`
-//! data) → `record` (the JSON contract). `corpus` runs many documents; `score` measures a
-//! record against a hand-made answer key. See ARCHITECTURE.md.
+//! [`pipeline::extract`] reads one document top-down: `source` (bytes → pages of lines, by
+//! `decode` + `lines` for text or `pdf` + `layout` for PDF) → `cover` → `body` (form choice
+//! and body bounds) → `extract` (form tree and fields, driven by the `template` data) →
+//! `annex` (別添 tables) → `policy` → `output::record` (the JSON contract). Every stage
+//! returns its output plus diagnostics (`diag`), never failing on content. `corpus` runs many
+//! documents; `score` measures a record against a hand-made answer key. See ARCHITECTURE.md.
 
+pub mod annex;
+pub mod body;
 pub mod checks;
 pub mod corpus;
 pub mod cover;
@@ -18,9 +21,14 @@ pub mod layout;
 pub mod lines;
 pub mod marks;
 pub mod normalize;
+pub mod output;
 pub mod pdf;
-pub mod record;
+pub mod pipeline;
+pub mod policy;
 pub mod score;
+pub mod source;
 pub mod template;
 
-pub use record::{Record, extract, extract_to_json};
+pub use output::record;
+pub use output::record::{Record, extract_to_json};
+pub use pipeline::extract;

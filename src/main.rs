@@ -1,6 +1,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pia_extract::corpus::{self, CSV_HEADER, Mode, Summary, csv_rows};
+use pia_extract::corpus::{self, Mode, Summary};
+use pia_extract::output::csv::{CSV_HEADER, csv_rows};
 use pia_extract::record::{Record, SCHEMA};
 use pia_extract::score::{render, score};
 use std::collections::HashMap;

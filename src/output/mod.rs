@@ -1,0 +1,5 @@
+//! The record boundary: the JSON contract (`record`, the only place with serde) and the CSV
+//! long table derived from it.
+
+pub mod csv;
+pub mod record;

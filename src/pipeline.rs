@@ -1,0 +1,92 @@
+//! The whole document pipeline, top-down: input → pages of lines → cover → form → body →
+//! fields → annex tables → policy → [`Extraction`], which `output::record` turns into the
+//! JSON record. Each stage is a plain function elsewhere; this file only calls them in order.
+
+use crate::annex::{self, Tables};
+use crate::body::{self, Headings};
+use crate::cover::{self, Cover};
+use crate::diag::{Code, Diag};
+use crate::extract::{self, FieldOut};
+use crate::output::record::Record;
+use crate::policy;
+use crate::source::{self, Input, SourceInfo};
+use crate::template::templates;
+
+/// Everything read from one document, before serialization.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    pub source: SourceInfo,
+    pub document: Cover,
+    pub fields: Vec<FieldOut>,
+    pub tables: Tables,
+    pub diags: Vec<Diag>,
+}
+
+/// Run every stage on one input. Never fails: problems become diagnostics, and a panic
+/// inside a stage becomes an error record (`internal_panic`).
+#[must_use]
+pub fn extract(bytes: &[u8], name: &str) -> Record {
+    let sha = crate::output::record::sha256_hex(bytes);
+    match std::panic::catch_unwind(|| run(bytes, name, &sha)) {
+        Ok(x) => Record::from(x),
+        Err(e) => {
+            let msg = e
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| e.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let message = format!("internal error while reading this document: {msg}");
+            Record::from(Extraction::failed(SourceInfo::unread(name, &sha, "text"), Code::InternalPanic, message))
+        }
+    }
+}
+
+/// The pipeline. Early returns are the documents that stop before the form is known.
+fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
+    let Input { source, pages, diags } = match source::read(bytes, name, sha) {
+        Ok(input) => input,
+        Err(f) => return Extraction::failed(SourceInfo::unread(name, sha, f.format), f.code, f.message),
+    };
+    let mut x = Extraction { source, diags, ..Extraction::default() };
+    let lines = &pages.lines;
+    if lines.is_empty() {
+        x.diags.push(Diag::new(Code::EmptyInput, "the input holds no text"));
+        return x;
+    }
+    let tpls = templates();
+    let headings = Headings::find(tpls, lines);
+    let cover = cover::read_cover(&cover::cells(&lines[..headings.cover_end()]), lines);
+    let Some(form) = body::choose_form(tpls, &cover, lines, &headings).take(&mut x.diags) else {
+        x.diags.push(policy::unread(&pages.flavour, &x.diags));
+        x.document = cover;
+        return x;
+    };
+    let t = &tpls.forms[form];
+    let sections = headings.of(form);
+    let body = body::locate(t, lines, sections, headings.cover_end(), cover.kind.is_some());
+    x.fields = read_fields(tpls, t, &pages, sections, body.range.clone()).take(&mut x.diags);
+    x.document = policy::document(cover, tpls, t, sections, &x.fields, &pages.flavour).take(&mut x.diags);
+    policy::null_garbled_texts(&mut x.fields, &pages.flavour);
+    x.tables = annex::read(t, lines, &body).take(&mut x.diags);
+    x
+}
+
+impl Extraction {
+    /// A record of a document that could not be read at all: one error, nothing else.
+    #[must_use]
+    pub fn failed(source: SourceInfo, code: Code, message: impl Into<String>) -> Extraction {
+        Extraction { source, diags: vec![Diag::new(code, message)], ..Extraction::default() }
+    }
+}
+
+// TEMP until the fields stage has its context
+fn read_fields(
+    tpls: &crate::template::Templates,
+    t: &crate::template::Template,
+    pages: &crate::lines::Pages,
+    sections: &[(usize, usize)],
+    body: std::ops::Range<usize>,
+) -> crate::diag::Warned<Vec<FieldOut>> {
+    let ex = extract::extract(tpls, t, &pages.lines, sections, body, pages.format != crate::lines::Format::Text, pages.flavour.flattened);
+    crate::diag::Warned::new(ex.fields, ex.diags)
+}

@@ -1,0 +1,148 @@
+//! Input bytes → pages of lines: where the PDF path (glyphs → layout) and the text path
+//! (decode → lines) meet. Everything after this stage is shared.
+
+use crate::decode::decode;
+use crate::diag::{Code, Diag};
+use crate::lines::{Format, Pages, to_lines};
+use crate::pdf::{self, PdfError};
+
+/// What the record says of its input.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceInfo {
+    pub file: String,
+    pub sha256: String,
+    /// `text`, `markdown` or `pdf`
+    pub format: String,
+    pub encoding: Option<String>,
+    pub pages: Option<u32>,
+    /// `plain`, `markdown`, `pdf`, or the detected flavours (`spaced+doubled`)
+    pub flavour: Option<String>,
+}
+
+impl SourceInfo {
+    /// An input that was not read past its first bytes.
+    #[must_use]
+    pub fn unread(file: &str, sha256: &str, format: &str) -> SourceInfo {
+        SourceInfo { file: file.into(), sha256: sha256.into(), format: format.into(), ..SourceInfo::default() }
+    }
+}
+
+/// A readable input: its pages of lines and what reading them noticed.
+pub struct Input {
+    pub source: SourceInfo,
+    pub pages: Pages,
+    pub diags: Vec<Diag>,
+}
+
+/// An input whose structure could not be read at all (a PDF without its password, or
+/// broken beyond its pages): the error record's source, code and message.
+pub struct Failure {
+    /// the input's format as far as it was recognised (`pdf`)
+    pub format: &'static str,
+    pub code: Code,
+    pub message: String,
+}
+
+/// Room at the start of a file where a `%PDF-` header may stand after junk bytes.
+const PDF_HEADER_WINDOW: usize = 1024;
+
+fn is_pdf(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(PDF_HEADER_WINDOW)].windows(5).any(|w| w == b"%PDF-")
+}
+
+/// Read an input into pages of lines: a PDF through its glyph layer, anything else as text.
+///
+/// # Errors
+/// A PDF that is encrypted or structurally unreadable gives a [`Failure`].
+pub fn read(bytes: &[u8], name: &str, sha: &str) -> Result<Input, Failure> {
+    let (pages, encoding, diags) = if is_pdf(bytes) {
+        let (pages, diags) = read_pdf(bytes).map_err(|e| pdf_failure(&e))?;
+        (pages, None, diags)
+    } else {
+        let mut diags = Vec::new();
+        let text = decode(bytes).take(&mut diags);
+        let (pages, line_diags) = to_lines(&text.text);
+        diags.extend(line_diags);
+        diags.extend(flavour_diags(&pages.flavour));
+        (pages, Some(text.encoding.to_string()), diags)
+    };
+    let source = SourceInfo {
+        file: name.into(),
+        sha256: sha.into(),
+        format: pages.format.as_str().into(),
+        encoding,
+        pages: pages.pages,
+        flavour: Some(flavour_name(&pages)),
+    };
+    Ok(Input { source, pages, diags })
+}
+
+fn flavour_name(pages: &Pages) -> String {
+    let names = pages.flavour.names();
+    if !names.is_empty() {
+        names.join("+")
+    } else if pages.format == Format::Text {
+        "plain".into()
+    } else {
+        pages.format.as_str().into()
+    }
+}
+
+fn pdf_failure(e: &PdfError) -> Failure {
+    let source = "pdf";
+    match e {
+        PdfError::Encrypted => Failure {
+            format: source,
+            code: Code::Encrypted,
+            message: "the PDF is encrypted and cannot be opened without its password".into(),
+        },
+        PdfError::Unreadable(e) => {
+            Failure { format: source, code: Code::PdfUnreadable, message: format!("the PDF's structure cannot be read: {e}") }
+        }
+    }
+}
+
+/// The PDF path: glyphs per page, a warning for each page whose glyphs mostly lack a Unicode
+/// mapping, then the layout's rows as pages of lines.
+fn read_pdf(bytes: &[u8]) -> Result<(Pages, Vec<Diag>), PdfError> {
+    let (pdf_pages, mut diags) = pdf::read(bytes)?;
+    for p in &pdf_pages {
+        let all = p.unmapped + p.glyphs.len();
+        if p.unmapped > 0 && p.unmapped * 2 >= all {
+            diags.push(Diag::new(
+                Code::PageWithoutTextLayer,
+                format!(
+                    "page {}: {} of {all} glyphs have no Unicode mapping (no ToUnicode); the page's text is not read",
+                    p.number, p.unmapped
+                ),
+            ));
+        }
+    }
+    let lines = crate::layout::pages_to_lines(&pdf_pages);
+    let pages = Pages { format: Format::Pdf, lines, pages: u32::try_from(pdf_pages.len()).ok(), flavour: Default::default() };
+    Ok((pages, diags))
+}
+
+// TEMP until the input stage emits them
+fn flavour_diags(fl: &crate::flavour::Flavour) -> Vec<Diag> {
+    let mut diags = Vec::new();
+    if fl.spaced {
+        diags.push(Diag::new(Code::SpacedText, "every character was followed by a space; spaces between Japanese characters were removed"));
+    }
+    if fl.doubled_lines > 0 {
+        diags.push(Diag::new(Code::DoubledText, format!("{} line(s) printed twice (bold by overprint) were read once", fl.doubled_lines)));
+    }
+    if fl.flattened {
+        diags.push(Diag::new(
+            Code::FlattenedText,
+            "pages were flattened onto single lines; cells were cut apart at spaces, and placement is less certain",
+        ));
+    }
+    if fl.marks_lost {
+        diags.push(Diag::new(Code::MarksUnrecoverable, "the dump has no brackets: checkbox marks cannot be read and are null"));
+    }
+    if fl.glyphs_lost {
+        diags.push(Diag::new(Code::GlyphsMissing, "ideographs are missing (a font without ToUnicode): free texts are not trusted and are null; only values equal to a known option are kept"));
+    }
+    diags
+}
