@@ -177,8 +177,8 @@ impl Summary {
             list(&self.errors),
             list(&self.warnings),
             self.pages,
-            self.bytes as f64 / 1e6,
-            if self.seconds > 0.0 { self.bytes as f64 / 1e6 / self.seconds } else { 0.0 }
+            per_second(self.bytes, 1.0) / 1e6,
+            per_second(self.bytes, self.seconds) / 1e6
         )
     }
 }
@@ -244,4 +244,11 @@ where
             }
         }
     });
+}
+
+/// `count` per second (0 when no time has passed).
+#[must_use]
+#[allow(clippy::cast_precision_loss)] // counts of a run, far below 2^52
+pub fn per_second(count: u64, secs: f64) -> f64 {
+    if secs > 0.0 { count as f64 / secs } else { 0.0 }
 }

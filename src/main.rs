@@ -1,10 +1,12 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pia_extract::corpus::{self, Mode, Summary};
+use pia_extract::diag::Code;
 use pia_extract::output::csv::{CSV_HEADER, csv_rows};
 use pia_extract::record::{Record, SCHEMA};
 use pia_extract::score::{render, score};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,11 +33,21 @@ NAME.partial, which --resume reads. The CSV is UTF-8 with a BOM (so spreadsheets
 as UTF-8), RFC 4180 quoting.
 
 Exit codes: 0 every input gave a record without errors; 2 some input failed (it still has a
-record, with an `error` diagnostic and a stable code such as empty_input, not_a_pia,
-unreadable, pdf_unsupported, timeout, crashed); 1 bad usage, or a score under --min.";
+record, with an `error` diagnostic and a stable code, listed below); 1 bad usage, or a score
+under --min.";
+
+/// The examples, then every diagnostic code with its level and meaning.
+fn after_help() -> String {
+    let mut s = AFTER_HELP.to_string();
+    s.push_str("\n\nDiagnostic codes (level: code, meaning):");
+    for c in Code::ALL {
+        let _ = write!(s, "\n  {:<8} {:<24} {}", c.level().as_str(), c.as_str(), c.doc());
+    }
+    s
+}
 
 #[derive(Parser)]
-#[command(name = "pia-extract", version, about = "Turn 特定個人情報保護評価書 (Japanese privacy impact assessments) into JSON records.", after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+#[command(name = "pia-extract", version, about = "Turn 特定個人情報保護評価書 (Japanese privacy impact assessments) into JSON records.", after_help = after_help(), args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     cmd: Option<Cmd>,
@@ -52,6 +64,7 @@ enum Format {
 }
 
 #[derive(Args)]
+#[allow(clippy::struct_excessive_bools)] // each is a command-line switch
 struct RunArgs {
     /// Input files or folders; `-` reads paths from stdin
     inputs: Vec<PathBuf>,
@@ -108,6 +121,8 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    // debug traces of the stages: PIA_LOG=debug (or e.g. PIA_LOG=pia_extract::extract=debug)
+    env_logger::Builder::from_env(env_logger::Env::new().filter_or("PIA_LOG", "off")).init();
     let cli = Cli::parse();
     match cli.cmd {
         Some(Cmd::Schema) => {
@@ -120,14 +135,94 @@ fn main() -> ExitCode {
             println!("{}", serde_json::to_string(&r).expect("a record serializes"));
             if r.has_error() { ExitCode::from(2) } else { ExitCode::SUCCESS }
         }
-        None => run(cli.run),
+        None => run(&cli.run),
     }
 }
 
+/// Where records go: stdout, one file (JSON Lines or CSV, written as NAME.partial and renamed
+/// at the end), or a folder of one NAME.json per input.
 enum Sink {
-    Stdout { single: bool },
+    Stdout { out: std::io::StdoutLock<'static>, single: bool },
     File { path: PathBuf, partial: PathBuf, w: std::io::BufWriter<std::fs::File> },
     Dir(PathBuf),
+}
+
+impl Sink {
+    fn open(out: Option<&Path>, is_dir: bool, single: bool) -> Result<Sink, String> {
+        match out {
+            None => Ok(Sink::Stdout { out: std::io::stdout().lock(), single }),
+            Some(o) if is_dir => {
+                std::fs::create_dir_all(o).map_err(|e| format!("cannot create {}: {e}", o.display()))?;
+                Ok(Sink::Dir(o.to_path_buf()))
+            }
+            Some(o) => {
+                let partial = partial_of(o);
+                let f = std::fs::File::create(&partial).map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+                Ok(Sink::File { path: o.to_path_buf(), partial, w: std::io::BufWriter::new(f) })
+            }
+        }
+    }
+
+    /// JSON is pretty where one document is one file (or on request).
+    fn pretty(&self) -> bool {
+        matches!(self, Sink::Stdout { single: true, .. } | Sink::Dir(_))
+    }
+
+    /// Write input `i`'s encoded record; false when the write failed.
+    fn write(&mut self, i: usize, input: &Path, text: &str) -> bool {
+        match self {
+            Sink::Stdout { out, .. } => out.write_all(text.as_bytes()).is_ok(),
+            Sink::File { w, .. } => w.write_all(text.as_bytes()).is_ok(),
+            Sink::Dir(dir) => {
+                let stem = input.file_stem().map_or_else(|| format!("input{i}"), |s| s.to_string_lossy().to_string());
+                write_atomic(&dir.join(format!("{stem}.json")), text.as_bytes()).is_ok()
+            }
+        }
+    }
+
+    /// Flush and rename the partial file into place.
+    fn finish(self) -> Result<(), String> {
+        match self {
+            Sink::File { path, partial, mut w } => {
+                w.flush().and_then(|()| std::fs::rename(&partial, &path)).map_err(|_| format!("cannot finish {}", path.display()))
+            }
+            Sink::Stdout { mut out, .. } => out.flush().map_err(|e| format!("cannot write to stdout: {e}")),
+            Sink::Dir(_) => Ok(()),
+        }
+    }
+}
+
+/// Records as text in the chosen format: JSON (a line each, or pretty) or CSV rows, the
+/// first time with the BOM and header.
+struct Encoder {
+    format: Format,
+    pretty: bool,
+    csv_started: bool,
+}
+
+impl Encoder {
+    fn encode(&mut self, rec: &Record) -> String {
+        match self.format {
+            Format::Json => {
+                let t = if self.pretty { serde_json::to_string_pretty(rec) } else { serde_json::to_string(rec) };
+                t.expect("a record serializes") + "\n"
+            }
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+                let mut s = String::new();
+                if !self.csv_started {
+                    s.push('\u{FEFF}');
+                    let _ = w.write_record(CSV_HEADER);
+                    self.csv_started = true;
+                }
+                for row in csv_rows(rec) {
+                    let _ = w.write_record(&row);
+                }
+                s.push_str(&String::from_utf8_lossy(&w.into_inner().unwrap_or_default()));
+                s
+            }
+        }
+    }
 }
 
 fn partial_of(p: &Path) -> PathBuf {
@@ -147,14 +242,12 @@ fn previous_records(out: &Path, is_dir: bool) -> HashMap<(String, String), Recor
         }
     };
     if is_dir {
-        if let Ok(rd) = std::fs::read_dir(out) {
-            for e in rd.flatten() {
-                if e.path().extension().is_some_and(|x| x == "json")
-                    && let Ok(t) = std::fs::read_to_string(e.path())
-                    && let Ok(r) = serde_json::from_str::<Record>(&t)
-                {
-                    m.insert((r.source.file.clone(), r.source.sha256.clone()), r);
-                }
+        for e in std::fs::read_dir(out).into_iter().flatten().flatten() {
+            if e.path().extension().is_some_and(|x| x == "json")
+                && let Ok(t) = std::fs::read_to_string(e.path())
+                && let Ok(r) = serde_json::from_str::<Record>(&t)
+            {
+                m.insert((r.source.file.clone(), r.source.sha256.clone()), r);
             }
         }
     } else {
@@ -167,68 +260,71 @@ fn previous_records(out: &Path, is_dir: bool) -> HashMap<(String, String), Recor
     m
 }
 
-fn run(a: RunArgs) -> ExitCode {
-    let stdin = std::io::stdin();
-    let inputs = corpus::expand_inputs(&a.inputs, &mut stdin.lock());
+/// Inputs per worker thread that may be in flight ahead of the writer (bounds memory).
+const WINDOW_PER_THREAD: usize = 8;
+
+/// The checked plan of a run: its inputs and whether the output is a folder.
+struct Plan {
+    inputs: Vec<PathBuf>,
+    out_is_dir: bool,
+}
+
+/// Check the arguments and expand the inputs; a usage error is printed and gives exit 1.
+fn plan(a: &RunArgs) -> Result<Plan, String> {
+    let inputs = corpus::expand_inputs(&a.inputs, &mut std::io::stdin().lock());
     if inputs.is_empty() {
-        eprintln!("pia-extract: no inputs (give files, folders or - for paths on stdin; see --help)");
-        return ExitCode::from(1);
+        return Err("no inputs (give files, folders or - for paths on stdin; see --help)".into());
     }
     if let Some(j) = a.jobs {
         if j == 0 {
-            eprintln!("pia-extract: --jobs must be at least 1");
-            return ExitCode::from(1);
+            return Err("--jobs must be at least 1".into());
         }
         let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
     }
-    let is_dir = a.out.as_ref().is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with('/'));
-    if a.format == Format::Csv && is_dir {
-        eprintln!("pia-extract: --format csv writes one file; give -o FILE.csv");
-        return ExitCode::from(1);
+    let out_is_dir = a.out.as_ref().is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with('/'));
+    if a.format == Format::Csv && out_is_dir {
+        return Err("--format csv writes one file; give -o FILE.csv".into());
     }
-    let previous = match (&a.out, a.resume) {
-        (Some(o), true) if a.format == Format::Json => previous_records(o, is_dir),
-        (None, true) => {
-            eprintln!("pia-extract: --resume needs -o");
+    if a.resume && a.out.is_none() {
+        return Err("--resume needs -o".into());
+    }
+    Ok(Plan { inputs, out_is_dir })
+}
+
+fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    b.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} docs  {msg}  ETA {eta}").expect("template"));
+    b
+}
+
+fn run(a: &RunArgs) -> ExitCode {
+    let Plan { inputs, out_is_dir } = match plan(a) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("pia-extract: {e}");
             return ExitCode::from(1);
         }
+    };
+    let previous = match &a.out {
+        Some(o) if a.resume && a.format == Format::Json => previous_records(o, out_is_dir),
         _ => HashMap::new(),
     };
-    let mut sink = match &a.out {
-        None => Sink::Stdout { single: inputs.len() == 1 && a.format == Format::Json },
-        Some(o) if is_dir => {
-            if let Err(e) = std::fs::create_dir_all(o) {
-                eprintln!("pia-extract: cannot create {}: {e}", o.display());
-                return ExitCode::from(2);
-            }
-            Sink::Dir(o.clone())
-        }
-        Some(o) => {
-            let partial = partial_of(o);
-            match std::fs::File::create(&partial) {
-                Ok(f) => Sink::File { path: o.clone(), partial, w: std::io::BufWriter::new(f) },
-                Err(e) => {
-                    eprintln!("pia-extract: cannot write {}: {e}", partial.display());
-                    return ExitCode::from(2);
-                }
-            }
+    let mut sink = match Sink::open(a.out.as_deref(), out_is_dir, inputs.len() == 1 && a.format == Format::Json) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("pia-extract: {e}");
+            return ExitCode::from(2);
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut csv_header_done = false;
-    let bar = if a.quiet {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::with_draw_target(Some(inputs.len() as u64), ProgressDrawTarget::stderr());
-        b.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} docs  {msg}  ETA {eta}").expect("template"));
-        b
-    };
+    let mut encoder = Encoder { format: a.format, pretty: a.pretty || sink.pretty(), csv_started: false };
+    let bar = progress_bar(inputs.len(), a.quiet);
     let mode = if a.isolate { Mode::Isolated { timeout: Duration::from_secs_f64(a.timeout.max(0.1)) } } else { Mode::InProcess };
     let started = Instant::now();
     let mut summary = Summary::default();
     let mut write_failed = false;
-    let window = rayon::current_num_threads() * 8;
     let reuse = |p: &Path| -> Option<Record> {
         if previous.is_empty() {
             return None;
@@ -236,69 +332,42 @@ fn run(a: RunArgs) -> ExitCode {
         let bytes = std::fs::read(p).ok()?;
         previous.get(&(p.to_string_lossy().to_string(), pia_extract::record::sha256_hex(&bytes))).cloned()
     };
+    let window = rayon::current_num_threads() * WINDOW_PER_THREAD;
     corpus::run(&inputs, mode, window, reuse, |i, path, rec, size, reused| {
         summary.add(&rec, size);
-        if reused {
-            summary.reused += 1;
-        }
-        let line = match a.format {
-            Format::Json => {
-                let pretty = a.pretty || matches!(sink, Sink::Stdout { single: true } | Sink::Dir(_));
-                let t = if pretty { serde_json::to_string_pretty(&rec) } else { serde_json::to_string(&rec) };
-                t.expect("a record serializes") + "\n"
-            }
-            Format::Csv => {
-                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-                if !csv_header_done {
-                    let _ = w.write_record(CSV_HEADER);
-                }
-                for row in csv_rows(&rec) {
-                    let _ = w.write_record(&row);
-                }
-                let bytes = w.into_inner().unwrap_or_default();
-                let mut s = String::new();
-                if !csv_header_done {
-                    s.push('\u{FEFF}');
-                    csv_header_done = true;
-                }
-                s.push_str(&String::from_utf8_lossy(&bytes));
-                s
-            }
-        };
-        let ok = match &mut sink {
-            Sink::Stdout { .. } => out.write_all(line.as_bytes()).is_ok(),
-            Sink::File { w, .. } => w.write_all(line.as_bytes()).is_ok(),
-            Sink::Dir(dir) => {
-                let stem = path.file_stem().map_or_else(|| format!("input{i}"), |s| s.to_string_lossy().to_string());
-                write_atomic(&dir.join(format!("{stem}.json")), line.as_bytes()).is_ok()
-            }
-        };
-        if !ok {
-            write_failed = true;
-        }
+        summary.reused += usize::from(reused);
+        write_failed |= !sink.write(i, path, &encoder.encode(&rec));
         bar.inc(1);
         let secs = started.elapsed().as_secs_f64().max(1e-9);
-        bar.set_message(format!("{:.1} MB/s, {:.0} pages/s", summary.bytes as f64 / 1e6 / secs, summary.pages as f64 / secs));
+        bar.set_message(format!(
+            "{:.1} MB/s, {:.0} pages/s",
+            corpus::per_second(summary.bytes, secs) / 1e6,
+            corpus::per_second(summary.pages, secs)
+        ));
     });
     bar.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();
-    if let Sink::File { path, partial, mut w } = sink
-        && (w.flush().is_err() || std::fs::rename(&partial, &path).is_err())
-    {
-        eprintln!("pia-extract: cannot finish {}", path.display());
+    if let Err(e) = sink.finish() {
+        eprintln!("pia-extract: {e}");
         write_failed = true;
     }
+    write_failed |= !report(&summary, a);
+    if summary.with_errors > 0 || write_failed { ExitCode::from(2) } else { ExitCode::SUCCESS }
+}
+
+/// The summary on stderr (unless quiet) and in --summary FILE; false when that write failed.
+fn report(summary: &Summary, a: &RunArgs) -> bool {
     if !a.quiet {
         eprintln!("{}", summary.render());
     }
     if let Some(p) = &a.summary {
-        let t = serde_json::to_string_pretty(&summary).expect("summary serializes");
+        let t = serde_json::to_string_pretty(summary).expect("summary serializes");
         if write_atomic(p, t.as_bytes()).is_err() {
             eprintln!("pia-extract: cannot write {}", p.display());
-            write_failed = true;
+            return false;
         }
     }
-    if summary.with_errors > 0 || write_failed { ExitCode::from(2) } else { ExitCode::SUCCESS }
+    true
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -357,7 +426,7 @@ fn run_score(record: &Path, keys: &[PathBuf], min: Option<f64>, json: bool) -> E
             print!("{}", render(s));
         }
     }
-    let ratio = if total == 0 { 1.0 } else { right as f64 / total as f64 };
+    let ratio = pia_extract::score::Tally { total, right, ..Default::default() }.ratio();
     if let Some(m) = min
         && ratio < m
     {

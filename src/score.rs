@@ -9,6 +9,7 @@
 use crate::normalize::key;
 use serde::Serialize;
 use serde_json::Value;
+use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Tally {
@@ -20,6 +21,7 @@ pub struct Tally {
 
 impl Tally {
     #[must_use]
+    #[allow(clippy::cast_precision_loss)] // counts of key entries, far below 2^52
     pub fn ratio(&self) -> f64 {
         if self.total == 0 { 1.0 } else { self.right as f64 / self.total as f64 }
     }
@@ -75,7 +77,7 @@ pub fn find_field<'r>(record: &'r Value, ty: &str, entry: &Value) -> Option<&'r 
         if f.get("type").and_then(|t| t.as_str()) != Some(ty) {
             continue;
         }
-        let path = f.get("path").and_then(|p| p.as_array()).map(std::vec::Vec::as_slice).unwrap_or(&[]);
+        let path = f.get("path").and_then(|p| p.as_array()).map_or(&[][..], std::vec::Vec::as_slice);
         if !is_subsequence(path, &want_where) {
             continue;
         }
@@ -133,7 +135,7 @@ fn entry_name(e: &Value) -> String {
     let w: Vec<&str> = e.get("where").and_then(|w| w.as_array()).map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
     let mut s = format!("{} {}", w.join("/"), e.get("label").and_then(|l| l.as_str()).unwrap_or(""));
     if let Some(o) = e.get("option").and_then(|o| o.as_str()) {
-        s.push_str(&format!(" [{o}]"));
+        let _ = write!(s, " [{o}]");
     }
     s
 }
@@ -167,7 +169,7 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
         checks: Tally::default(),
         texts: Tally::default(),
         all: Tally::default(),
-        sections: Default::default(),
+        sections: std::collections::BTreeMap::default(),
         left_out: 0,
         left_out_guessed: 0,
         misses: vec![],
@@ -213,7 +215,7 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
         }
     }
     // per section: recount from the entries (document entries under "document")
-    let mut sections: std::collections::BTreeMap<String, Tally> = Default::default();
+    let mut sections: std::collections::BTreeMap<String, Tally> = std::collections::BTreeMap::default();
     sections.insert("document".into(), s.document.clone());
     for (kind, ty) in [("choices", "choice"), ("checks", "checkboxes"), ("texts", "text")] {
         for e in entries(kind) {
@@ -263,14 +265,15 @@ impl Score {
 pub fn render(s: &Score) -> String {
     let mut out = format!("{}\n", s.key);
     for (name, t) in [("document", &s.document), ("choices", &s.choices), ("checks", &s.checks), ("texts", &s.texts), ("all", &s.all)] {
-        out.push_str(&format!(
-            "  {name:<9} right {:>4}/{:<4} ({:>5.1}%)  found {:>4}  wrong {:>3}\n",
+        let _ = writeln!(
+            out,
+            "  {name:<9} right {:>4}/{:<4} ({:>5.1}%)  found {:>4}  wrong {:>3}",
             t.right,
             t.total,
             t.ratio() * 100.0,
             t.found,
             t.wrong
-        ));
+        );
     }
     let per: Vec<String> = s
         .sections
@@ -278,10 +281,10 @@ pub fn render(s: &Score) -> String {
         .filter(|(_, t)| t.total > 0)
         .map(|(k, t)| format!("{k} {}/{} (found {}, wrong {})", t.right, t.total, t.found, t.wrong))
         .collect();
-    out.push_str(&format!("  sections  {}\n", per.join("; ")));
-    out.push_str(&format!("  left_out  {} (record still gives a value on {})\n", s.left_out, s.left_out_guessed));
+    let _ = writeln!(out, "  sections  {}", per.join("; "));
+    let _ = writeln!(out, "  left_out  {} (record still gives a value on {})", s.left_out, s.left_out_guessed);
     for m in &s.misses {
-        out.push_str(&format!("  MISS {:<8} {:<9} {}: expected {:?}, got {:?}\n", m.how, m.kind, m.entry, m.expected, m.got));
+        let _ = writeln!(out, "  MISS {:<8} {:<9} {}: expected {:?}, got {:?}", m.how, m.kind, m.entry, m.expected, m.got);
     }
     out
 }

@@ -119,7 +119,8 @@ fn read_pdf(bytes: &[u8]) -> Result<(Pages, Vec<Diag>), PdfError> {
         }
     }
     let lines = crate::layout::pages_to_lines(&pdf_pages);
-    let pages = Pages { format: Format::Pdf, lines, pages: u32::try_from(pdf_pages.len()).ok(), flavour: Default::default() };
+    let pages =
+        Pages { format: Format::Pdf, lines, pages: u32::try_from(pdf_pages.len()).ok(), flavour: crate::flavour::Flavour::default() };
     Ok((pages, diags))
 }
 

@@ -9,6 +9,7 @@ use crate::pipeline::Extraction;
 use crate::source::SourceInfo;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
 
 pub const SCHEMA_VERSION: &str = "1.0";
 pub const SCHEMA: &str = include_str!("../../schema/record.schema.json");
@@ -167,8 +168,10 @@ fn field_out(f: &FieldOut) -> Field {
 
 #[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 impl From<Extraction> for Record {
