@@ -7,7 +7,7 @@ fn main() {
             for d in diags {
                 eprintln!("{}: {}", d.code, d.message);
             }
-            for l in pia_extract::layout::pages_to_lines(&pages) {
+            for l in pia_extract::pdf::pages_to_lines(&pages) {
                 println!(
                     "p{} {:>4} {:?} | {}",
                     l.page.unwrap_or(0),

@@ -276,7 +276,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
                         ));
                     }
                 }
-                let lines = crate::layout::pages_to_lines(&pdf_pages);
+                let lines = crate::pdf::pages_to_lines(&pdf_pages);
                 (
                     crate::lines::Pages {
                         format: crate::lines::Format::Pdf,

@@ -172,6 +172,7 @@ fn join_brackets(row: Vec<String>) -> Vec<String> {
 }
 
 /// Lay out the pages; returns the lines and the number of pages.
+#[must_use]
 pub fn pages_to_lines(pages: &[Page]) -> Vec<Line> {
     let mut out = Vec::new();
     let mut row_no = 0usize;

@@ -12,6 +12,9 @@ use crate::diag::{Code, Diag};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashMap;
 
+mod layout;
+pub use layout::pages_to_lines;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
     pub text: String,
