@@ -261,8 +261,9 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let is_pdf = bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-");
     let (pages, encoding) = if is_pdf {
         match crate::pdf::read(bytes) {
-            Ok((pdf_pages, pdiags)) => {
-                diags.extend(pdiags);
+            Ok(w) => {
+                diags.extend(w.diags);
+                let pdf_pages = w.value;
                 for p in &pdf_pages {
                     if p.unmapped > 0 && p.unmapped * 2 >= p.unmapped + p.glyphs.len() {
                         diags.push(Diag::new(
