@@ -204,34 +204,34 @@ fn apply_differences(doc: &Document, diffs: &[Object], enc: &mut HashMap<u32, ch
 }
 
 /// A CID font's `/W`: `c [w1 w2 …]` and `c_first c_last w`.
-pub(crate) fn parse_cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f64>) {
-    let mut i = 0;
+pub(crate) fn parse_cid_widths(doc: &Document, entries: &[Object], out: &mut HashMap<u32, f64>) {
+    let mut at = 0;
     let mut guard = 0usize;
-    while i < w.len() && guard < MAX_W_ENTRIES {
+    while at < entries.len() && guard < MAX_W_ENTRIES {
         guard += 1;
-        let Some(first) = num(deref(doc, &w[i])) else {
-            i += 1;
+        let Some(first) = num(deref(doc, &entries[at])) else {
+            at += 1;
             continue;
         };
-        match w.get(i + 1).map(|o| deref(doc, o)) {
-            Some(Object::Array(ws)) => {
+        match entries.get(at + 1).map(|o| deref(doc, o)) {
+            Some(Object::Array(widths)) => {
                 let first = code_of(first);
-                for (k, x) in numbered(doc, ws) {
-                    out.insert(first.wrapping_add(k), x);
+                for (offset, width) in numbered(doc, widths) {
+                    out.insert(first.wrapping_add(offset), width);
                 }
-                i += 2;
+                at += 2;
             }
-            Some(o) => {
+            Some(last) => {
                 // c_first c_last w: every CID in the range has width w
-                let last = num(o).unwrap_or(first);
-                let wv = w.get(i + 2).and_then(|o| num(deref(doc, o))).unwrap_or(CID_DEFAULT_WIDTH);
-                let (a, b) = (code_of(first), code_of(last));
-                if b >= a && b - a < MAX_W_RANGE {
-                    for c in a..=b {
-                        out.insert(c, wv);
+                let last = num(last).unwrap_or(first);
+                let width = entries.get(at + 2).and_then(|o| num(deref(doc, o))).unwrap_or(CID_DEFAULT_WIDTH);
+                let (lo, hi) = (code_of(first), code_of(last));
+                if hi >= lo && hi - lo < MAX_W_RANGE {
+                    for cid in lo..=hi {
+                        out.insert(cid, width);
                     }
                 }
-                i += 3;
+                at += 3;
             }
             None => break,
         }

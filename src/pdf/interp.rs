@@ -98,14 +98,15 @@ impl Path {
     }
 
     /// `re`: the four sides, and the centre line of a thin rectangle (a rule drawn filled).
-    fn rectangle(&mut self, ctm: Matrix, n: &[f64]) {
-        let (x, y, w, h) = (n[0], n[1], n[2], n[3]);
-        let pts = [ctm.apply(x, y), ctm.apply(x + w, y), ctm.apply(x + w, y + h), ctm.apply(x, y + h)];
-        for k in 0..4 {
-            let (a, b) = (pts[k], pts[(k + 1) % 4]);
-            self.segs.push((a.0, a.1, b.0, b.1));
+    fn rectangle(&mut self, ctm: Matrix, xywh: &[f64]) {
+        let (left, bottom, width, height) = (xywh[0], xywh[1], xywh[2], xywh[3]);
+        let (right, top) = (left + width, bottom + height);
+        let corners = [ctm.apply(left, bottom), ctm.apply(right, bottom), ctm.apply(right, top), ctm.apply(left, top)];
+        for side in 0..4 {
+            let (from, to) = (corners[side], corners[(side + 1) % 4]);
+            self.segs.push((from.0, from.1, to.0, to.1));
         }
-        let (xs, ys) = (pts.iter().map(|p| p.0), pts.iter().map(|p| p.1));
+        let (xs, ys) = (corners.iter().map(|p| p.0), corners.iter().map(|p| p.1));
         let (x0, x1) = (xs.clone().fold(f64::MAX, f64::min), xs.fold(f64::MIN, f64::max));
         let (y0, y1) = (ys.clone().fold(f64::MAX, f64::min), ys.fold(f64::MIN, f64::max));
         let bounds = Rule { x0, y0, x1, y1 };
@@ -114,8 +115,8 @@ impl Path {
         } else if bounds.vertical() {
             self.segs.push((f64::midpoint(x0, x1), y0, f64::midpoint(x0, x1), y1));
         }
-        self.cur = pts[0];
-        self.start = pts[0];
+        self.cur = corners[0];
+        self.start = corners[0];
     }
 }
 
@@ -305,7 +306,7 @@ impl Interp<'_> {
     fn show_array(&mut self, items: &[Object], frame: &mut Frame) {
         for item in items {
             match item {
-                Object::String(s, _) => self.show(s, &frame.gs, &mut frame.tm),
+                Object::String(string, _) => self.show(string, &frame.gs, &mut frame.tm),
                 other => {
                     if let Some(adj) = num(other) {
                         let gs = &frame.gs;
@@ -360,24 +361,24 @@ impl Interp<'_> {
     }
 
     /// Shows a string: one glyph per code, the text matrix advanced past each.
-    fn show(&mut self, s: &[u8], gs: &GState, tm: &mut Matrix) {
+    fn show(&mut self, string: &[u8], gs: &GState, tm: &mut Matrix) {
         let Some(fid) = self.font_for(gs) else { return };
         let font = &self.fonts[&fid];
-        for (code, bytes) in font.codes(s) {
+        for (code, bytes) in font.codes(string) {
             let text = font.unicode(code, &bytes);
-            let w0 = font.width(code, text.as_deref()) / GLYPH_SPACE_UNITS;
-            let trm = Matrix([gs.size * gs.h_scale, 0.0, 0.0, gs.size, 0.0, gs.rise]).mul(*tm).mul(gs.ctm);
-            let (x, y) = (trm.0[4], trm.0[5]);
-            let size = (trm.0[2] * trm.0[2] + trm.0[3] * trm.0[3]).sqrt();
+            let glyph_width = font.width(code, text.as_deref()) / GLYPH_SPACE_UNITS;
+            let render = Matrix([gs.size * gs.h_scale, 0.0, 0.0, gs.size, 0.0, gs.rise]).mul(*tm).mul(gs.ctm);
+            let (x, y) = (render.0[4], render.0[5]);
+            let size = (render.0[2] * render.0[2] + render.0[3] * render.0[3]).sqrt();
             let space = bytes == [0x20];
-            let advance = w0 * gs.size + gs.char_space + if space { gs.word_space } else { 0.0 };
+            let advance = glyph_width * gs.size + gs.char_space + if space { gs.word_space } else { 0.0 };
             let (tx, ty) = if font.vertical { (0.0, -advance) } else { (advance * gs.h_scale, 0.0) };
             let end = Matrix::translate(tx, ty).mul(*tm).mul(gs.ctm);
-            let w = ((end.0[4] - x).powi(2) + (end.0[5] - y).powi(2)).sqrt();
+            let width = ((end.0[4] - x).powi(2) + (end.0[5] - y).powi(2)).sqrt();
             match text {
-                Some(t) if !t.is_empty() => {
+                Some(text) if !text.is_empty() => {
                     if self.page.glyphs.len() < MAX_GLYPHS {
-                        self.page.glyphs.push(Glyph { text: t, x, y, w, size, font: font.name.clone() });
+                        self.page.glyphs.push(Glyph { text, x, y, w: width, size, font: font.name.clone() });
                     }
                 }
                 _ => self.page.unmapped += 1,

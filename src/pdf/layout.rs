@@ -189,7 +189,7 @@ fn segments(glyphs: &[Glyph], rules: &[Rule]) -> Vec<Seg> {
 }
 
 /// The segment `s` continues cell `c` on its next line (a wrapped cell).
-fn continues(c: &Cell, s: &Seg, rules: &[Rule], ruled: bool) -> bool {
+fn continues(c: &Cell, s: &Seg, rules: &[Rule], table: bool) -> bool {
     let last = c.segs.last().expect("a cell has a segment");
     let dy = last.y - s.y;
     let same_left = (last.x0 - s.x0).abs() <= SAME_LEFT * s.size;
@@ -202,26 +202,26 @@ fn continues(c: &Cell, s: &Seg, rules: &[Rule], ruled: bool) -> bool {
         && !rule_between_y(rules, s.x0, s.x1, last.y, s.y)
         // with ruling lines the rules part the cells; without, a line that starts
         // like a label (①, １．, [) starts a new one
-        && !(is_structural_start(&s.text) && (!ruled || key(&s.text).starts_with(['[', ']', '<', '○'])))
+        && !(is_structural_start(&s.text) && (!table || key(&s.text).starts_with(['[', ']', '<', '○'])))
 }
 
 /// Segments joined into cells: each continues a recent cell, else starts one.
 fn cells(segs: Vec<Seg>, rules: &[Rule]) -> Vec<Cell> {
-    let ruled = rules.iter().filter(|r| r.horizontal()).count() >= RULED_PAGE_RULES;
-    let mut cells: Vec<Cell> = Vec::new();
-    for s in segs {
-        if let Some(c) = cells.iter_mut().rev().take(CELL_LOOKBACK).find(|c| continues(c, &s, rules, ruled)) {
-            c.x0 = c.x0.min(s.x0);
-            c.x1 = c.x1.max(s.x1);
-            c.bottom = s.y - DESCENT * s.size;
-            c.segs.push(s);
+    let table = rules.iter().filter(|r| r.horizontal()).count() >= RULED_PAGE_RULES;
+    let mut out: Vec<Cell> = Vec::new();
+    for seg in segs {
+        if let Some(cell) = out.iter_mut().rev().take(CELL_LOOKBACK).find(|c| continues(c, &seg, rules, table)) {
+            cell.x0 = cell.x0.min(seg.x0);
+            cell.x1 = cell.x1.max(seg.x1);
+            cell.bottom = seg.y - DESCENT * seg.size;
+            cell.segs.push(seg);
         } else {
-            let top = s.y + ASCENT * s.size;
-            let bottom = s.y - DESCENT * s.size;
-            cells.push(Cell { x0: s.x0, x1: s.x1, top, bottom, segs: vec![s] });
+            let top = seg.y + ASCENT * seg.size;
+            let bottom = seg.y - DESCENT * seg.size;
+            out.push(Cell { x0: seg.x0, x1: seg.x1, top, bottom, segs: vec![seg] });
         }
     }
-    cells
+    out
 }
 
 /// Cells grouped into rows (tops aligned), top to bottom, each row left to right.

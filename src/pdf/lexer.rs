@@ -103,8 +103,8 @@ enum Token {
 }
 
 /// An operator token that means nothing: a stray delimiter, skipped.
-fn nothing() -> Option<Token> {
-    Some(Token::Operator(String::new()))
+fn nothing() -> Token {
+    Token::Operator(String::new())
 }
 
 struct Lexer<'a> {
@@ -161,9 +161,9 @@ impl Lexer<'_> {
             b'[' => self.array(depth),
             b']' | b')' | b'>' | b'{' | b'}' => {
                 self.pos += 1;
-                nothing()
+                Some(nothing())
             }
-            _ => self.keyword_or_number(),
+            _ => Some(self.keyword_or_number()),
         }
     }
 
@@ -198,7 +198,8 @@ impl Lexer<'_> {
         }
     }
 
-    fn keyword_or_number(&mut self) -> Option<Token> {
+    /// A number, `true`/`false`/`null`, or an operator.
+    fn keyword_or_number(&mut self) -> Token {
         let tok = self.regular();
         if tok.is_empty() {
             self.pos += 1;
@@ -206,19 +207,19 @@ impl Lexer<'_> {
         }
         let t = std::str::from_utf8(tok).unwrap_or("");
         if let Ok(n) = t.parse::<i64>() {
-            return Some(Token::Operand(Object::Integer(n)));
+            return Token::Operand(Object::Integer(n));
         }
         if t.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
             && let Ok(f) = t.parse::<f32>()
         {
-            return Some(Token::Operand(Object::Real(f)));
+            return Token::Operand(Object::Real(f));
         }
-        Some(match t {
+        match t {
             "true" => Token::Operand(Object::Boolean(true)),
             "false" => Token::Operand(Object::Boolean(false)),
             "null" => Token::Operand(Object::Null),
             _ => Token::Operator(t.to_string()),
-        })
+        }
     }
 
     /// A literal string from its `(`; None when unterminated.
