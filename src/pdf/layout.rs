@@ -329,3 +329,72 @@ pub fn pages_to_lines(pages: &[Page]) -> Vec<Line> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SIZE: f64 = 10.0;
+
+    /// One glyph per character, each a full em wide, starting at (x, y).
+    fn text_at(text: &str, x: f64, y: f64) -> Vec<Glyph> {
+        let step = (0..).map(|k| x + SIZE * f64::from(k));
+        text.chars().zip(step).map(|(c, x)| Glyph { text: c.to_string(), x, y, w: SIZE, size: SIZE, font: "F".into() }).collect()
+    }
+
+    fn page(glyphs: Vec<Vec<Glyph>>, rules: Vec<Rule>) -> Page {
+        Page { number: 1, glyphs: glyphs.concat(), rules, ..Default::default() }
+    }
+
+    fn raws(lines: &[Line]) -> Vec<&str> {
+        lines.iter().map(|l| l.raw.as_str()).collect()
+    }
+
+    #[test]
+    fn a_vertical_rule_splits_a_row_into_cells() {
+        let glyphs = vec![text_at("氏名", 50.0, 100.0), text_at("山田", 80.0, 100.0)];
+        // without the rule the gap (one em) is a word space inside one cell
+        let lines = pages_to_lines(&[page(glyphs.clone(), vec![])]);
+        assert_eq!(raws(&lines), ["氏名 山田"]);
+        let rule = Rule { x0: 75.0, y0: 90.0, x1: 75.0, y1: 110.0 };
+        let lines = pages_to_lines(&[page(glyphs, vec![rule])]);
+        assert_eq!(raws(&lines), ["氏名\t山田"]);
+        assert_eq!(lines[0].page, Some(1));
+        assert_eq!(lines[0].bbox, Some([50.0, 98.0, 100.0, 108.0]));
+    }
+
+    #[test]
+    fn a_wrapped_cell_is_one_line() {
+        let glyphs = vec![text_at("個人番号", 50.0, 100.0), text_at("を利用する", 50.0, 88.0), text_at("備考", 200.0, 100.0)];
+        let lines = pages_to_lines(&[page(glyphs, vec![])]);
+        assert_eq!(raws(&lines), ["個人番号を利用する\t備考"]);
+        assert_eq!(lines[0].bbox, Some([50.0, 86.0, 220.0, 108.0]));
+    }
+
+    #[test]
+    fn a_structural_start_begins_a_new_cell() {
+        let glyphs = vec![text_at("利用目的", 50.0, 100.0), text_at("①税務", 50.0, 88.0)];
+        let lines = pages_to_lines(&[page(glyphs, vec![])]);
+        assert_eq!(raws(&lines), ["利用目的", "①税務"]);
+    }
+
+    #[test]
+    fn two_rows_in_reading_order_with_the_rule_between() {
+        let glyphs = vec![text_at("次", 50.0, 70.0), text_at("値", 200.0, 100.0), text_at("項目", 50.0, 100.0)];
+        let lines = pages_to_lines(&[page(glyphs.clone(), vec![])]);
+        assert_eq!(raws(&lines), ["項目\t値", "次"]);
+        assert_eq!(lines.iter().map(|l| l.no).collect::<Vec<_>>(), [1, 2]);
+        assert!(lines[1].open_above);
+        let rule = Rule { x0: 40.0, y0: 85.0, x1: 300.0, y1: 85.0 };
+        let lines = pages_to_lines(&[page(glyphs, vec![rule])]);
+        assert_eq!(raws(&lines), ["項目\t値", "次"]);
+        assert!(!lines[1].open_above);
+    }
+
+    #[test]
+    fn a_page_number_row_is_dropped() {
+        let glyphs = vec![text_at("本文", 50.0, 700.0), text_at("- 3 -", 280.0, 30.0)];
+        let lines = pages_to_lines(&[page(glyphs, vec![])]);
+        assert_eq!(raws(&lines), ["本文"]);
+    }
+}
