@@ -3,11 +3,12 @@ fn main() {
     let path = std::env::args().nth(1).expect("usage: pdflines FILE.pdf");
     let bytes = std::fs::read(&path).expect("readable file");
     match pia_extract::pdf::read(&bytes) {
-        Ok((pages, diags)) => {
-            for d in diags {
+        Ok(w) => {
+            let pages = w.value;
+            for d in w.diags {
                 eprintln!("{}: {}", d.code, d.message);
             }
-            for l in pia_extract::layout::pages_to_lines(&pages) {
+            for l in pia_extract::pdf::pages_to_lines(&pages) {
                 println!(
                     "p{} {:>4} {:?} | {}",
                     l.page.unwrap_or(0),

@@ -17,7 +17,6 @@ pub mod decode;
 pub mod diag;
 pub mod extract;
 pub mod flavour;
-pub mod layout;
 pub mod lines;
 pub mod marks;
 pub mod normalize;

@@ -105,7 +105,8 @@ fn pdf_failure(e: &PdfError) -> Failure {
 /// The PDF path: glyphs per page, a warning for each page whose glyphs mostly lack a Unicode
 /// mapping, then the layout's rows as pages of lines.
 fn read_pdf(bytes: &[u8]) -> Result<(Pages, Vec<Diag>), PdfError> {
-    let (pdf_pages, mut diags) = pdf::read(bytes)?;
+    let mut diags = Vec::new();
+    let pdf_pages = pdf::read(bytes)?.take(&mut diags);
     for p in &pdf_pages {
         let all = p.unmapped + p.glyphs.len();
         if p.unmapped > 0 && p.unmapped * 2 >= all {
@@ -118,7 +119,7 @@ fn read_pdf(bytes: &[u8]) -> Result<(Pages, Vec<Diag>), PdfError> {
             ));
         }
     }
-    let lines = crate::layout::pages_to_lines(&pdf_pages);
+    let lines = pdf::pages_to_lines(&pdf_pages);
     let pages =
         Pages { format: Format::Pdf, lines, pages: u32::try_from(pdf_pages.len()).ok(), flavour: crate::flavour::Flavour::default() };
     Ok((pages, diags))
