@@ -10,7 +10,7 @@
 //! Each row becomes one `Line` (cells joined by a space) with the page and the bbox of the
 //! row; its `no` is the row's index in reading order, `pos` the same.
 
-use crate::lines::Line;
+use crate::input::Line;
 use crate::normalize::{join_wrapped, key};
 use crate::pdf::{Glyph, Page, Rule};
 
@@ -195,7 +195,7 @@ pub fn pages_to_lines(pages: &[Page]) -> Vec<Line> {
             // cells are kept apart by a tab (white space to every later stage; the cover
             // reader cuts rows back into cells)
             let joined = join_brackets(texts).join("\t");
-            if crate::lines::page_number(&joined).is_some() {
+            if crate::input::page_number(&joined).is_some() {
                 continue;
             }
             // a cell cut by a page break is printed again at the top of the next page

@@ -10,12 +10,10 @@
 pub mod checks;
 pub mod corpus;
 pub mod cover;
-pub mod decode;
 pub mod diag;
 pub mod extract;
-pub mod flavour;
+pub mod input;
 pub mod layout;
-pub mod lines;
 pub mod marks;
 pub mod normalize;
 pub mod pdf;

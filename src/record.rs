@@ -2,10 +2,9 @@
 //! here only; the stages' own types stay free to change.
 
 use crate::cover::{Cover, KINDS, read_cover};
-use crate::decode::decode;
 use crate::diag::{Code, Diag, Loc};
 use crate::extract::{self, FieldOut, Options, find_annexes, find_sections};
-use crate::lines::{Line, to_lines};
+use crate::input::{Line, decode, to_lines};
 use crate::normalize::join_wrapped;
 use crate::template::{Template, Templates, templates};
 use serde::{Deserialize, Serialize};
@@ -278,8 +277,8 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
                 }
                 let lines = crate::layout::pages_to_lines(&pdf_pages);
                 (
-                    crate::lines::Pages {
-                        format: crate::lines::Format::Pdf,
+                    crate::input::Pages {
+                        format: crate::input::Format::Pdf,
                         lines,
                         pages: Some(pdf_pages.len() as u32),
                         flavour: Default::default(),
@@ -333,7 +332,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
                 let n = pages.flavour.names();
                 if !n.is_empty() {
                     n.join("+")
-                } else if pages.format != crate::lines::Format::Text {
+                } else if pages.format != crate::input::Format::Text {
                     pages.format.as_str().into()
                 } else {
                     "plain".into()
@@ -413,7 +412,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let body_end = [changes_at, table_row, header].into_iter().flatten().min().unwrap_or(lines.len());
     // a document whose body begins mid-section (a fragment) starts at line 0
     let body_start = if sections.first().is_some_and(|&(s, _)| s > 0) && cover.kind.is_none() { 0 } else { body_start };
-    let ex = extract::extract(tpls, t, lines, sections, body_start..body_end, pages.format != crate::lines::Format::Text, fl.flattened);
+    let ex = extract::extract(tpls, t, lines, sections, body_start..body_end, pages.format != crate::input::Format::Text, fl.flattened);
     diags.extend(ex.diags);
     if cover.kind.is_none() && cover.form.is_none() {
         diags.push(Diag::new(Code::NoCover, "no cover page was found; document fields are null"));

@@ -6,6 +6,7 @@
 //! decoded. Page furniture (`-9-`, `1 / 72`) sets the page and is dropped.
 
 use crate::diag::Diag;
+use crate::input::html::html_cells;
 use crate::normalize::fold;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +63,7 @@ pub struct Pages {
     pub format: Format,
     pub lines: Vec<Line>,
     pub pages: Option<u32>,
-    pub flavour: crate::flavour::Flavour,
+    pub flavour: crate::input::flavour::Flavour,
 }
 
 #[must_use]
@@ -99,7 +100,7 @@ pub fn page_number(line: &str) -> Option<u32> {
 pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
     let format = detect_format(text);
     let diags = Vec::new();
-    let mut flavour = if format == Format::Text { crate::flavour::detect(text) } else { crate::flavour::Flavour::default() };
+    let mut flavour = if format == Format::Text { crate::input::flavour::detect(text) } else { crate::input::flavour::Flavour::default() };
     let mut lines = Vec::new();
     let mut page: Option<u32> = None;
     let mut max_page: Option<u32> = None;
@@ -141,13 +142,13 @@ pub fn to_lines(text: &str) -> (Pages, Vec<Diag>) {
                 if raw.trim().is_empty() {
                     continue;
                 }
-                let mut owned = if flavour.spaced { crate::flavour::unspace(raw) } else { raw.to_string() };
-                if let Some(u) = crate::flavour::undouble(&owned) {
+                let mut owned = if flavour.spaced { crate::input::flavour::unspace(raw) } else { raw.to_string() };
+                if let Some(u) = crate::input::flavour::undouble(&owned) {
                     flavour.doubled_lines += 1;
                     owned = u;
                 }
                 if flavour.flattened && owned.chars().count() > 100 {
-                    for cell in crate::flavour::unflatten(&owned) {
+                    for cell in crate::input::flavour::unflatten(&owned) {
                         lines.push(Line::new(no, page, cell));
                     }
                 } else {
@@ -245,120 +246,9 @@ fn running_headers(text: &str) -> std::collections::HashSet<String> {
     counts.into_iter().filter(|(_, (n, near))| *n >= 3 && *near * 10 >= *n * 8).map(|(l, _)| l.to_string()).collect()
 }
 
-/// One markdown/HTML line → its cells as plain text.
-pub fn html_cells(raw: &str) -> Vec<String> {
-    let mut s = raw.trim_end().to_string();
-    // markdown headings and list dashes
-    let t = s.trim_start();
-    if let Some(rest) = t.strip_prefix("#") {
-        s = rest.trim_start_matches('#').trim_start().to_string();
-    }
-    s.split('\t').map(html_to_text).collect()
-}
-
-fn html_to_text(cell: &str) -> String {
-    let mut out = String::with_capacity(cell.len());
-    let mut rest = cell;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let after = &rest[lt..];
-        let Some(gt) = after.find('>') else {
-            out.push_str(after);
-            rest = "";
-            break;
-        };
-        let tag = &after[1..gt];
-        let name: String = tag.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect();
-        let name = name.to_ascii_lowercase();
-        match name.as_str() {
-            "input" => {
-                if tag.contains("checked") {
-                    out.push_str("[ ○ ]");
-                } else {
-                    out.push_str("[ ]");
-                }
-            }
-            "p" | "li" | "br" | "tr" | "div" | "ul" | "ol" => out.push('\u{2029}'),
-            "td" | "th" | "span" => out.push(' '),
-            "b" | "i" | "u" | "strong" | "em" | "table" | "tbody" | "thead" | "font" => {}
-            // not a tag we know (e.g. "<選択肢>" or "<中間サーバー…>"): keep it as text
-            _ => out.push_str(&after[..=gt]),
-        }
-        rest = &after[gt + 1..];
-    }
-    out.push_str(rest);
-    let out = decode_entities(&out);
-    // "[ [ ○ ] ]" (a box drawn around an input) is one box; Latin O as a mark
-    let out = out.replace("[ [ ○ ] ]", "[ ○ ]").replace("[ [ ] ]", "[ ]").replace("[ O ]", "[ ○ ]");
-    // paragraph separators: collapse runs, trim
-    let mut cleaned = String::new();
-    for part in out.split('\u{2029}') {
-        let p = part.trim();
-        if p.is_empty() {
-            continue;
-        }
-        if !cleaned.is_empty() {
-            cleaned.push('\u{2029}');
-        }
-        cleaned.push_str(p);
-    }
-    cleaned
-}
-
-#[must_use]
-pub fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp..];
-        let semi = after.find(';').filter(|&i| i <= 10);
-        let decoded = semi.and_then(|i| {
-            let ent = &after[1..i];
-            let c = match ent {
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "amp" => Some('&'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ if ent.starts_with("#x") || ent.starts_with("#X") => u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32),
-                _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
-                _ => None,
-            };
-            c.map(|c| (c, i))
-        });
-        if let Some((c, i)) = decoded {
-            out.push(c);
-            rest = &after[i + 1..];
-        } else {
-            out.push('&');
-            rest = &after[1..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_marks() {
-        let c = html_cells(
-            "③他のシステムとの接続\t<p>[ <input type=\"checkbox\"/> ] 情報提供 [ <input checked=\"\" type=\"checkbox\"/> ] 庁内</p>",
-        );
-        assert_eq!(c[0], "③他のシステムとの接続");
-        assert_eq!(c[1], "[ ] 情報提供 [ ○ ] 庁内");
-        assert_eq!(
-            html_cells("①実施の有無\t[ 実施する ] <span>&lt;選択肢&gt; 1) 実施する</span>")[1],
-            "[ 実施する ]  <選択肢> 1) 実施する"
-        );
-    }
 
     #[test]
     fn footers_set_pages() {
