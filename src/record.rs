@@ -296,30 +296,13 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     } else {
         let dec = decode(bytes);
         diags.extend(dec.diags);
-        let (pages, ldiags) = to_lines(&dec.value.text);
-        diags.extend(ldiags);
+        let w = to_lines(&dec.value.text);
+        diags.extend(w.diags);
+        let pages = w.value;
         (pages, Some(dec.value.encoding.to_string()))
     };
     let lines = &pages.lines;
     let fl = &pages.flavour;
-    if fl.spaced {
-        diags.push(Diag::new(Code::SpacedText, "every character was followed by a space; spaces between Japanese characters were removed"));
-    }
-    if fl.doubled_lines > 0 {
-        diags.push(Diag::new(Code::DoubledText, format!("{} line(s) printed twice (bold by overprint) were read once", fl.doubled_lines)));
-    }
-    if fl.flattened {
-        diags.push(Diag::new(
-            Code::FlattenedText,
-            "pages were flattened onto single lines; cells were cut apart at spaces, and placement is less certain",
-        ));
-    }
-    if fl.marks_lost {
-        diags.push(Diag::new(Code::MarksUnrecoverable, "the dump has no brackets: checkbox marks cannot be read and are null"));
-    }
-    if fl.glyphs_lost {
-        diags.push(Diag::new(Code::GlyphsMissing, "ideographs are missing (a font without ToUnicode): free texts are not trusted and are null; only values equal to a known option are kept"));
-    }
     let mut record = Record {
         schema_version: SCHEMA_VERSION.into(),
         source: Source {

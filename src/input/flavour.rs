@@ -9,18 +9,52 @@
 //!
 //! Everything here is detection by the shape of the text, never by a document's identity.
 
+use crate::diag::{Code, Diag};
 use crate::normalize::{is_cjk, key};
 
+/// Characters of the text sampled for detection (enough for any form's first pages).
+const DETECT_SAMPLE_CHARS: usize = 400_000;
+/// Fewer ideographs than this say nothing about spacing.
+const SPACED_MIN_IDEOGRAPHS: usize = 50;
+/// Tenths of the ideographs that must be followed by a space and another ideograph.
+const SPACED_SHARE_TENTHS: usize = 6;
+/// A flattened line is longer than this (chars) …
+const FLAT_LINE_MIN_CHARS: usize = 150;
+/// … and holds at least this many spaces (many cells).
+const FLAT_LINE_MIN_SPACES: usize = 8;
+/// Tenths of the text (bytes) that must stand in flattened lines.
+const FLAT_SHARE_TENTHS: usize = 5;
+/// Option lists (`選択肢`) that make the text a form whose marks could be lost.
+const MARKS_MIN_OPTION_LISTS: usize = 2;
+/// Option lists plus brackets that show the form's skeleton survived.
+const GLYPHS_MIN_SKELETON: usize = 3;
+/// A doubled heading has at least two spaces (between its three parts) …
+const DOUBLED_MIN_SPACES: usize = 2;
+/// … and at most this many: a line with more is prose or a flattened page.
+const DOUBLED_MAX_SPACES: usize = 12;
+/// Shorter lines (chars) are not doubled headings.
+const DOUBLED_MIN_CHARS: usize = 8;
+/// Longer lines (bytes) are not doubled headings.
+const DOUBLED_MAX_BYTES: usize = 600;
+/// The repeated middle part of a doubled heading has at least this many chars of key.
+const DOUBLED_MIN_MIDDLE_CHARS: usize = 4;
+/// A cell that ends in a box and is shorter than this (bytes of key) is a box label that a
+/// following `(…)` token continues.
+const BOX_LABEL_MAX_BYTES: usize = 80;
+
 #[derive(Debug, Clone, Default, PartialEq)]
+#[expect(clippy::struct_excessive_bools, reason = "independent detections, each a flag of the record's flavour")]
 pub struct Flavour {
     pub spaced: bool,
     pub flattened: bool,
+    /// Lines read once that were printed twice.
     pub doubled_lines: usize,
     pub marks_lost: bool,
     pub glyphs_lost: bool,
 }
 
 impl Flavour {
+    /// The record's flavour names, in a fixed order.
     #[must_use]
     pub fn names(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
@@ -43,6 +77,31 @@ impl Flavour {
     }
 }
 
+/// The diagnostics of a document's flavours: spaced, doubled, flattened, marks, glyphs.
+#[must_use]
+pub fn diags(fl: &Flavour) -> Vec<Diag> {
+    let mut diags = Vec::new();
+    if fl.spaced {
+        diags.push(Diag::new(Code::SpacedText, "every character was followed by a space; spaces between Japanese characters were removed"));
+    }
+    if fl.doubled_lines > 0 {
+        diags.push(Diag::new(Code::DoubledText, format!("{} line(s) printed twice (bold by overprint) were read once", fl.doubled_lines)));
+    }
+    if fl.flattened {
+        diags.push(Diag::new(
+            Code::FlattenedText,
+            "pages were flattened onto single lines; cells were cut apart at spaces, and placement is less certain",
+        ));
+    }
+    if fl.marks_lost {
+        diags.push(Diag::new(Code::MarksUnrecoverable, "the dump has no brackets: checkbox marks cannot be read and are null"));
+    }
+    if fl.glyphs_lost {
+        diags.push(Diag::new(Code::GlyphsMissing, "ideographs are missing (a font without ToUnicode): free texts are not trusted and are null; only values equal to a known option are kept"));
+    }
+    diags
+}
+
 fn is_ideo(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x3040..=0x30FF)
 }
@@ -50,9 +109,20 @@ fn is_ideo(c: char) -> bool {
 /// Detect the document-wide flavours from the whole text.
 #[must_use]
 pub fn detect(text: &str) -> Flavour {
-    let mut f = Flavour::default();
-    // spaced: most ideographs/kana are followed by one space and another one
-    let chars: Vec<char> = text.chars().take(400_000).collect();
+    let sample: String = text.chars().take(DETECT_SAMPLE_CHARS).collect();
+    let k = key(&sample);
+    Flavour {
+        spaced: is_spaced(&sample),
+        flattened: is_flattened(text),
+        doubled_lines: 0,
+        marks_lost: marks_lost(&k),
+        glyphs_lost: glyphs_lost(&k),
+    }
+}
+
+/// Most ideographs/kana are followed by one space and another one.
+fn is_spaced(sample: &str) -> bool {
+    let chars: Vec<char> = sample.chars().collect();
     let (mut ideo, mut spaced) = (0usize, 0usize);
     for w in chars.windows(3) {
         if is_ideo(w[0]) {
@@ -62,31 +132,42 @@ pub fn detect(text: &str) -> Flavour {
             }
         }
     }
-    f.spaced = ideo > 50 && spaced * 10 > ideo * 6;
-    // flattened: most of the text stands in very long lines with many labels
+    ideo > SPACED_MIN_IDEOGRAPHS && spaced * 10 > ideo * SPACED_SHARE_TENTHS
+}
+
+/// Most of the text stands in very long lines with many cells.
+fn is_flattened(text: &str) -> bool {
     let total = text.len().max(1);
-    let long: usize = text.lines().filter(|l| l.chars().count() > 150 && l.matches(' ').count() >= 8).map(str::len).sum();
-    f.flattened = long * 10 > total * 5;
-    // marks lost: a form with option lists but not one bracket
-    let k = key(&text.chars().take(400_000).collect::<String>());
-    let has_lists = k.matches("<選択肢>").count() >= 2 || k.matches("選択肢").count() >= 2;
-    f.marks_lost = has_lists && !k.contains('[') && !k.contains(']');
-    // glyphs lost: the form's most common words are never whole, though its skeleton is there
+    let long: usize = text
+        .lines()
+        .filter(|l| l.chars().count() > FLAT_LINE_MIN_CHARS && l.matches(' ').count() >= FLAT_LINE_MIN_SPACES)
+        .map(str::len)
+        .sum();
+    long * 10 > total * FLAT_SHARE_TENTHS
+}
+
+/// A form with option lists but not one bracket (`k`: the sample's key).
+fn marks_lost(k: &str) -> bool {
+    // every `<選択肢>` holds a `選択肢`: counting the bare word covers both spellings
+    k.matches("選択肢").count() >= MARKS_MIN_OPTION_LISTS && !k.contains('[') && !k.contains(']')
+}
+
+/// The form's most common words are never whole, though its skeleton is there.
+fn glyphs_lost(k: &str) -> bool {
     let skeleton = k.matches("<選択肢>").count() + k.matches('[').count();
     let whole = k.matches("特定個人情報").count() + k.matches("評価書").count() + k.matches("措置の内容").count();
-    f.glyphs_lost = skeleton >= 3 && whole == 0;
-    f
+    skeleton >= GLYPHS_MIN_SKELETON && whole == 0
 }
 
 /// Remove the spaces put between CJK characters (and between CJK and digits).
 #[must_use]
 pub fn unspace(line: &str) -> String {
+    let joinable = |x: char| is_cjk(x) || x.is_ascii_digit() || x == '(' || x == ')';
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
     for (i, &c) in chars.iter().enumerate() {
         if c == ' ' && i > 0 && i + 1 < chars.len() {
             let (a, b) = (chars[i - 1], chars[i + 1]);
-            let joinable = |x: char| is_cjk(x) || x.is_ascii_digit() || x == '(' || x == ')';
             if joinable(a) && joinable(b) && (is_cjk(a) || is_cjk(b)) {
                 continue;
             }
@@ -102,7 +183,10 @@ pub fn undouble(line: &str) -> Option<String> {
     let t = line.trim();
     let spaces: Vec<usize> = t.char_indices().filter(|(_, c)| *c == ' ').map(|(i, _)| i).collect();
     // headings are short: a long line with many spaces is prose or a flattened page
-    if spaces.len() < 2 || spaces.len() > 12 || t.chars().count() < 8 || t.len() > 600 {
+    if !(DOUBLED_MIN_SPACES..=DOUBLED_MAX_SPACES).contains(&spaces.len())
+        || t.chars().count() < DOUBLED_MIN_CHARS
+        || t.len() > DOUBLED_MAX_BYTES
+    {
         return None;
     }
     for (a_i, &a) in spaces.iter().enumerate() {
@@ -112,7 +196,7 @@ pub fn undouble(line: &str) -> Option<String> {
                 continue;
             }
             let km = key(mid);
-            if km.chars().count() >= 4 && km == format!("{}{}", key(pre), key(post)) {
+            if km.chars().count() >= DOUBLED_MIN_MIDDLE_CHARS && km == format!("{}{}", key(pre), key(post)) {
                 return Some(mid.to_string());
             }
         }
@@ -125,37 +209,29 @@ pub fn undouble(line: &str) -> Option<String> {
 pub fn unflatten(line: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for tok in line.split(' ').filter(|t| !t.is_empty()) {
-        let join = match out.last() {
-            None => false,
-            Some(cur) => {
-                let ck = key(cur);
-                let tk = key(tok);
-                let cur_open = ck.ends_with('[') || ck.ends_with('(') || (ck.ends_with('○') && ck.contains('['));
-                let cur_num = {
-                    let mut it = ck.chars().rev();
-                    matches!((it.next(), it.next()), (Some(')'), Some(d)) if d.is_ascii_digit())
-                };
-                let cur_box = ck.ends_with(']') && ck.contains('[');
-                let tok_cont = tk.starts_with(']')
-                    || tk == "○"
-                    || tk.starts_with(')')
-                    || tk.starts_with('(') && ck.len() < 80 && !ck.is_empty() && cur_box_label(&ck);
-                cur_open || cur_num || cur_box || tok_cont
+        match out.last_mut() {
+            Some(cur) if continues(&key(cur), &key(tok)) => {
+                cur.push(' ');
+                cur.push_str(tok);
             }
-        };
-        if join {
-            let cur = out.last_mut().expect("joined to a cell");
-            cur.push(' ');
-            cur.push_str(tok);
-        } else {
-            out.push(tok.to_string());
+            _ => out.push(tok.to_string()),
         }
     }
     out
 }
 
-fn cur_box_label(ck: &str) -> bool {
-    ck.contains(']')
+/// Whether a token (key `tk`) belongs to the cell before it (key `ck`): the cell is an open
+/// bracket group or option number, or the token closes or continues it.
+fn continues(ck: &str, tk: &str) -> bool {
+    let cur_open = ck.ends_with('[') || ck.ends_with('(') || (ck.ends_with('○') && ck.contains('['));
+    let cur_num = {
+        let mut it = ck.chars().rev();
+        matches!((it.next(), it.next()), (Some(')'), Some(d)) if d.is_ascii_digit())
+    };
+    let cur_box = ck.ends_with(']') && ck.contains('[');
+    let box_label = !ck.is_empty() && ck.len() < BOX_LABEL_MAX_BYTES && ck.contains(']');
+    let tok_cont = tk.starts_with(']') || tk == "○" || tk.starts_with(')') || (tk.starts_with('(') && box_label);
+    cur_open || cur_num || cur_box || tok_cont
 }
 
 #[cfg(test)]
