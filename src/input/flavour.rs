@@ -280,4 +280,22 @@ mod tests {
         assert!(detect(&"[ 成 様式 ] ＜選択肢＞ 民基 帳ネ ワ [ ]\n".repeat(5)).glyphs_lost);
         assert!(!detect(&"特定個人情報 [ ○ ] ＜選択肢＞\n".repeat(5)).glyphs_lost);
     }
+
+    #[test]
+    fn flattened_detection() {
+        let page = "①事務の名称 住民基本台帳に関する事務 ②事務の内容 住民票の写しの交付 [ ○ ] 宛名システム等 [ ] 税務システム ＜選択肢＞ 1） 特に力を入れている 2） 十分である 3） 課題が残されている";
+        let flat = format!("{}\n", [page; 3].join(" "));
+        assert!(detect(&flat).flattened);
+        assert!(!detect(&page.replace(' ', "\n")).flattened);
+    }
+
+    #[test]
+    fn diags_in_fixed_order() {
+        let all = Flavour { spaced: true, flattened: true, doubled_lines: 2, marks_lost: true, glyphs_lost: true };
+        let codes: Vec<Code> = diags(&all).iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::SpacedText, Code::DoubledText, Code::FlattenedText, Code::MarksUnrecoverable, Code::GlyphsMissing]);
+        assert_eq!(diags(&all)[1].message, "2 line(s) printed twice (bold by overprint) were read once");
+        assert!(diags(&Flavour::default()).is_empty());
+        assert_eq!(all.names(), ["spaced", "flattened", "doubled", "marks_lost", "glyphs_lost"]);
+    }
 }
