@@ -111,6 +111,7 @@ pub fn key_of_folded(folded: &str) -> String {
     folded.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// CJK ideographs, kana, CJK punctuation, full-width forms, radicals and circled numbers.
 #[must_use]
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -147,6 +148,7 @@ pub fn join_wrapped<S: AsRef<str>>(lines: &[S]) -> String {
     out
 }
 
+/// Whether a line starts a new paragraph: a list marker or a number like `１　`, `1.`.
 #[must_use]
 pub fn starts_paragraph(t: &str) -> bool {
     let mut it = t.chars();
@@ -160,9 +162,7 @@ pub fn starts_paragraph(t: &str) -> bool {
     }
     // "１　" or "1." style numbering at the start of a line
     if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-        let rest: String = it.take(2).collect();
-        let n = rest.chars().next().unwrap_or('x');
-        return matches!(n, '　' | '.' | '．' | ')' | '）' | '、');
+        return matches!(it.next(), Some('　' | '.' | '．' | ')' | '）' | '、'));
     }
     false
 }
@@ -183,6 +183,7 @@ pub fn circled(c: char) -> Option<u32> {
     if ('\u{2460}'..='\u{2473}').contains(&c) { Some(c as u32 - 0x2460 + 1) } else { None }
 }
 
+/// The ASCII spelling of a section numeral Ⅰ … Ⅵ.
 #[must_use]
 pub fn roman(c: char) -> Option<&'static str> {
     Some(match c {

@@ -14,6 +14,7 @@ const NUL_HEAVY_DIVISOR: usize = 3;
 /// The other side is NUL-light when fewer than 1/this of them are NUL.
 const NUL_LIGHT_DIVISOR: usize = 10;
 
+/// Decoded text and the encoding it was read in.
 #[derive(Debug, Clone)]
 pub struct Decoded {
     pub text: String,

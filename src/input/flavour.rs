@@ -42,6 +42,7 @@ const DOUBLED_MIN_MIDDLE_CHARS: usize = 4;
 /// following `(…)` token continues.
 const BOX_LABEL_MAX_BYTES: usize = 80;
 
+/// The flavours detected in one document (and the lines `undouble` repaired).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[expect(clippy::struct_excessive_bools, reason = "independent detections, each a flag of the record's flavour")]
 pub struct Flavour {

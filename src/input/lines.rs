@@ -43,6 +43,7 @@ const FOOTER_NEIGHBOURHOOD: usize = 2;
 /// Tenths of a running header's copies that must stand next to a page footer.
 const RUNNING_HEADER_NEAR_TENTHS: usize = 8;
 
+/// The kind of input a document came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
@@ -51,6 +52,7 @@ pub enum Format {
 }
 
 impl Format {
+    /// The name written in the record's `source.format`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -61,6 +63,7 @@ impl Format {
     }
 }
 
+/// One line (text) or cell (markdown/HTML) or row (PDF) of the input, with provenance.
 #[derive(Debug, Clone)]
 pub struct Line {
     /// 1-based input line.
@@ -83,6 +86,7 @@ pub struct Line {
 }
 
 impl Line {
+    /// A line read at input line `no` (also its `pos`), folded and keyed.
     #[must_use]
     pub fn new(no: usize, page: Option<u32>, raw: String) -> Line {
         let text = fold(&raw);
@@ -101,6 +105,7 @@ pub struct Pages {
     pub flavour: Flavour,
 }
 
+/// Markdown/HTML when the text shows enough tags, entities or markdown headings.
 #[must_use]
 pub fn detect_format(text: &str) -> Format {
     let sample: String = text.chars().take(FORMAT_SAMPLE_CHARS).collect();
