@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diag::{Diag, Warned};
+use crate::diag::Warned;
 use crate::input::flavour::{self, Flavour};
 use crate::input::html::html_cells;
 use crate::normalize::{fold, is_cjk, key, key_of_folded};
@@ -168,7 +168,7 @@ pub fn to_lines(text: &str) -> Warned<Pages> {
     if format == Format::Text {
         lines = join_split_headings(lines);
     }
-    let diags: Vec<Diag> = flavour::diags(&flavour);
+    let diags = flavour::diags(&flavour);
     Warned::new(Pages { format, lines, pages: pager.last, flavour }, diags)
 }
 
