@@ -3,7 +3,7 @@
 
 use crate::body::{AnnexKind, Body};
 use crate::diag::{Code, Diag, Warned};
-use crate::lines::Line;
+use crate::input::Line;
 use crate::normalize::{join_wrapped, roman};
 use crate::template::Template;
 use regex::Regex;

@@ -5,7 +5,7 @@
 use crate::cover::{Cover, KINDS, era_to_iso};
 use crate::diag::{Code, Diag, Warned};
 use crate::extract::{find_sections, section_at, toc_end};
-use crate::lines::Line;
+use crate::input::Line;
 use crate::normalize::roman;
 use crate::template::{Template, Templates};
 

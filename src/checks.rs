@@ -10,7 +10,7 @@
 
 use crate::diag::{Code, Diag};
 use crate::extract::Certainty;
-use crate::lines::Line;
+use crate::input::Line;
 use crate::marks::{Piece, lone_marks, pieces};
 use crate::normalize::key;
 use crate::template::{OptionList, Templates};

@@ -1,7 +1,7 @@
 //! The cover page: kind, form tag, number, title, organization, 公表日, declaration,
 //! 特記事項. Found by label and by the shape of values wherever the cells landed.
 
-use crate::lines::Line;
+use crate::input::Line;
 use crate::normalize::{fold, join_wrapped};
 use regex::Regex;
 use std::sync::OnceLock;

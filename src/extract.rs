@@ -10,7 +10,7 @@
 
 use crate::checks::{BoxHit, BoxOpts, BoxOut, read_boxes};
 use crate::diag::{Code, Diag, Loc};
-use crate::lines::Line;
+use crate::input::Line;
 use crate::marks::{Piece, pieces};
 use crate::normalize::{circled, join_wrapped, key};
 use crate::template::{FieldRole, FieldType, Template, Templates};

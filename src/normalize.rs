@@ -19,15 +19,13 @@ fn lookalike(c: char) -> Option<char> {
         '\u{25EF}' | '\u{3007}' | '\u{25CB}' | '\u{26AA}' | '\u{2B58}' => '○',
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '\u{FF0D}' => '-',
         '\u{301C}' | '\u{FF5E}' | '\u{223C}' => '~',
-        '\u{2E8C}' => '小',
-        '\u{2E8D}' => '小',
+        '\u{2E8C}' | '\u{2E8D}' => '小',
         '\u{2E95}' => '彐',
         '\u{2EA0}' => '民',
         '\u{2EA4}' => '爫',
         '\u{2EA6}' => '丬',
         '\u{2EA8}' => '犭',
-        '\u{2EAB}' => '罒',
-        '\u{2EB2}' => '罒',
+        '\u{2EAB}' | '\u{2EB2}' => '罒',
         '\u{2EB9}' => '耂',
         '\u{2EBC}' => '肉',
         '\u{2EBE}' => '艹',
@@ -35,8 +33,7 @@ fn lookalike(c: char) -> Option<char> {
         '\u{2EC6}' => '角',
         '\u{2EC8}' => '讠',
         '\u{2ECC}' => '辶',
-        '\u{2ECF}' => '阝',
-        '\u{2ED6}' => '阝',
+        '\u{2ECF}' | '\u{2ED6}' => '阝',
         '\u{2ED8}' => '青',
         '\u{2EDD}' => '食',
         '\u{2EE2}' => '饣',
@@ -105,9 +102,16 @@ pub fn collapse_spaces(s: &str) -> String {
 /// The matching key: folded, with every white space removed.
 #[must_use]
 pub fn key(s: &str) -> String {
-    fold(s).chars().filter(|c| !c.is_whitespace()).collect()
+    key_of_folded(&fold(s))
 }
 
+/// The key of a text that is already folded (saves folding twice): white space removed.
+#[must_use]
+pub fn key_of_folded(folded: &str) -> String {
+    folded.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// CJK ideographs, kana, CJK punctuation, full-width forms, radicals and circled numbers.
 #[must_use]
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -144,12 +148,12 @@ pub fn join_wrapped<S: AsRef<str>>(lines: &[S]) -> String {
     out
 }
 
+/// Whether a line starts a new paragraph: a list marker or a number like `１　`, `1.`.
 #[must_use]
 pub fn starts_paragraph(t: &str) -> bool {
     let mut it = t.chars();
-    let c = match it.next() {
-        Some(c) => c,
-        None => return false,
+    let Some(c) = it.next() else {
+        return false;
     };
     if matches!(c, '・' | '【' | '＜' | '<' | '※' | '■' | '◆' | '●' | '○' | '（' | '(' | '-' | '－')
         || ('\u{2460}'..='\u{2473}').contains(&c)
@@ -158,9 +162,7 @@ pub fn starts_paragraph(t: &str) -> bool {
     }
     // "１　" or "1." style numbering at the start of a line
     if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-        let rest: String = it.take(2).collect();
-        let n = rest.chars().next().unwrap_or('x');
-        return matches!(n, '　' | '.' | '．' | ')' | '）' | '、');
+        return matches!(it.next(), Some('　' | '.' | '．' | ')' | '）' | '、'));
     }
     false
 }
@@ -181,6 +183,7 @@ pub fn circled(c: char) -> Option<u32> {
     if ('\u{2460}'..='\u{2473}').contains(&c) { Some(c as u32 - 0x2460 + 1) } else { None }
 }
 
+/// The ASCII spelling of a section numeral Ⅰ … Ⅵ.
 #[must_use]
 pub fn roman(c: char) -> Option<&'static str> {
     Some(match c {

@@ -83,10 +83,10 @@ impl Extraction {
 fn read_fields(
     tpls: &crate::template::Templates,
     t: &crate::template::Template,
-    pages: &crate::lines::Pages,
+    pages: &crate::input::Pages,
     sections: &[(usize, usize)],
     body: std::ops::Range<usize>,
 ) -> crate::diag::Warned<Vec<FieldOut>> {
-    let ex = extract::extract(tpls, t, &pages.lines, sections, body, pages.format != crate::lines::Format::Text, pages.flavour.flattened);
+    let ex = extract::extract(tpls, t, &pages.lines, sections, body, pages.format != crate::input::Format::Text, pages.flavour.flattened);
     crate::diag::Warned::new(ex.fields, ex.diags)
 }

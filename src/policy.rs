@@ -6,7 +6,7 @@
 use crate::cover::{Cover, KINDS};
 use crate::diag::{Code, Diag, Warned};
 use crate::extract::{Certainty, FieldOut};
-use crate::flavour::Flavour;
+use crate::input::Flavour;
 use crate::template::{FieldType, Template, Templates};
 
 /// Why nothing of a form was read: glyph loss, PDF pages without a text layer, or an input

@@ -1,9 +1,8 @@
 //! Input bytes → pages of lines: where the PDF path (glyphs → layout) and the text path
 //! (decode → lines) meet. Everything after this stage is shared.
 
-use crate::decode::decode;
 use crate::diag::{Code, Diag};
-use crate::lines::{Format, Pages, to_lines};
+use crate::input::{Flavour, Format, Pages, decode, to_lines};
 use crate::pdf::{self, PdfError};
 
 /// What the record says of its input.
@@ -61,9 +60,7 @@ pub fn read(bytes: &[u8], name: &str, sha: &str) -> Result<Input, Failure> {
     } else {
         let mut diags = Vec::new();
         let text = decode(bytes).take(&mut diags);
-        let (pages, line_diags) = to_lines(&text.text);
-        diags.extend(line_diags);
-        diags.extend(flavour_diags(&pages.flavour));
+        let pages = to_lines(&text.text).take(&mut diags);
         (pages, Some(text.encoding.to_string()), diags)
     };
     let source = SourceInfo {
@@ -120,31 +117,6 @@ fn read_pdf(bytes: &[u8]) -> Result<(Pages, Vec<Diag>), PdfError> {
         }
     }
     let lines = pdf::pages_to_lines(&pdf_pages);
-    let pages =
-        Pages { format: Format::Pdf, lines, pages: u32::try_from(pdf_pages.len()).ok(), flavour: crate::flavour::Flavour::default() };
+    let pages = Pages { format: Format::Pdf, lines, pages: u32::try_from(pdf_pages.len()).ok(), flavour: Flavour::default() };
     Ok((pages, diags))
-}
-
-// TEMP until the input stage emits them
-fn flavour_diags(fl: &crate::flavour::Flavour) -> Vec<Diag> {
-    let mut diags = Vec::new();
-    if fl.spaced {
-        diags.push(Diag::new(Code::SpacedText, "every character was followed by a space; spaces between Japanese characters were removed"));
-    }
-    if fl.doubled_lines > 0 {
-        diags.push(Diag::new(Code::DoubledText, format!("{} line(s) printed twice (bold by overprint) were read once", fl.doubled_lines)));
-    }
-    if fl.flattened {
-        diags.push(Diag::new(
-            Code::FlattenedText,
-            "pages were flattened onto single lines; cells were cut apart at spaces, and placement is less certain",
-        ));
-    }
-    if fl.marks_lost {
-        diags.push(Diag::new(Code::MarksUnrecoverable, "the dump has no brackets: checkbox marks cannot be read and are null"));
-    }
-    if fl.glyphs_lost {
-        diags.push(Diag::new(Code::GlyphsMissing, "ideographs are missing (a font without ToUnicode): free texts are not trusted and are null; only values equal to a known option are kept"));
-    }
-    diags
 }

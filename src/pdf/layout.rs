@@ -11,7 +11,7 @@
 //! row; its `no` is the row's index in reading order, `pos` the same.
 
 use super::{Glyph, Page, Rule};
-use crate::lines::Line;
+use crate::input::Line;
 use crate::normalize::{join_wrapped, key};
 use std::cmp::Ordering;
 
@@ -299,7 +299,7 @@ fn page_lines(p: &Page, row_no: &mut usize, out: &mut Vec<Line>) {
         // cells are kept apart by a tab (white space to every later stage; the cover
         // reader cuts rows back into cells)
         let joined = join_brackets(texts).join("\t");
-        if crate::lines::page_number(&joined).is_some() {
+        if crate::input::page_number(&joined).is_some() {
             continue;
         }
         if first_rows < REPEAT_ROWS {

@@ -5,6 +5,16 @@
 use crate::diag::{Code, Diag, Warned};
 use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
 
+/// Shorter inputs are not sniffed for BOM-less UTF-16.
+const UTF16_MIN_BYTES: usize = 8;
+/// Bytes looked at to sniff BOM-less UTF-16.
+const UTF16_SAMPLE_BYTES: usize = 4096;
+/// One side of the code units is NUL-heavy when more than 1/this of them are NUL (ASCII).
+const NUL_HEAVY_DIVISOR: usize = 3;
+/// The other side is NUL-light when fewer than 1/this of them are NUL.
+const NUL_LIGHT_DIVISOR: usize = 10;
+
+/// Decoded text and the encoding it was read in.
 #[derive(Debug, Clone)]
 pub struct Decoded {
     pub text: String,
@@ -36,23 +46,41 @@ fn errors_with(enc: &'static Encoding, bytes: &[u8]) -> (String, usize) {
 }
 
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 8 {
+    if bytes.len() < UTF16_MIN_BYTES {
         return None;
     }
-    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let sample = &bytes[..bytes.len().min(UTF16_SAMPLE_BYTES) & !1];
     let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
     let odd_nul = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
     let half = sample.len() / 2;
     // Japanese text in UTF-16 has few NULs; ASCII-heavy text has many on one side.
-    if odd_nul * 3 > half && even_nul * 10 < half {
+    let heavy = |n: usize| n * NUL_HEAVY_DIVISOR > half;
+    let light = |n: usize| n * NUL_LIGHT_DIVISOR < half;
+    if heavy(odd_nul) && light(even_nul) {
         Some(UTF_16LE)
-    } else if even_nul * 3 > half && odd_nul * 10 < half {
+    } else if heavy(even_nul) && light(odd_nul) {
         Some(UTF_16BE)
     } else {
         None
     }
 }
 
+/// Not valid UTF-8: pick among the Japanese legacy encodings by the fewest errors (ties go
+/// to `Shift_JIS`, then UTF-8).
+fn legacy_guess(bytes: &[u8]) -> &'static Encoding {
+    let (_, e8) = errors_with(UTF_8, bytes);
+    let (_, esj) = errors_with(SHIFT_JIS, bytes);
+    let (_, eeuc) = errors_with(EUC_JP, bytes);
+    if esj <= eeuc && esj < e8 {
+        SHIFT_JIS
+    } else if eeuc < esj && eeuc < e8 {
+        EUC_JP
+    } else {
+        UTF_8
+    }
+}
+
+/// Stage 1: bytes → text in the detected encoding, line ends folded to LF.
 #[must_use]
 pub fn decode(bytes: &[u8]) -> Warned<Decoded> {
     let mut diags = Vec::new();
@@ -63,21 +91,9 @@ pub fn decode(bytes: &[u8]) -> Warned<Decoded> {
     } else if let Some(enc) = utf16_without_bom(bytes) {
         (enc, bytes)
     } else {
-        // Not valid UTF-8: pick among the Japanese legacy encodings by the fewest errors.
-        let (_, e8) = errors_with(UTF_8, bytes);
-        let (_, esj) = errors_with(SHIFT_JIS, bytes);
-        let (_, eeuc) = errors_with(EUC_JP, bytes);
-        let best = if esj <= eeuc && esj < e8 {
-            SHIFT_JIS
-        } else if eeuc < esj && eeuc < e8 {
-            EUC_JP
-        } else {
-            UTF_8
-        };
-        (best, bytes)
+        (legacy_guess(bytes), bytes)
     };
-    let (text, errors) = errors_with(enc, body);
-    let bad = errors;
+    let (text, bad) = errors_with(enc, body);
     if bad > 0 && !(enc == UTF_8 && std::str::from_utf8(body).is_ok()) {
         diags.push(Diag::new(
             Code::MalformedBytes,
@@ -113,6 +129,35 @@ mod tests {
         let mut bom8 = vec![0xEF, 0xBB, 0xBF];
         bom8.extend_from_slice(s.as_bytes());
         assert_eq!(decode(&bom8).value.text.chars().next(), Some('特'));
+    }
+
+    #[test]
+    fn utf16_without_bom_by_nul_bytes() {
+        let s = "Form 2\r\nPIA 評価書\n";
+        let be: Vec<u8> = s.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let d = decode(&be);
+        assert_eq!(d.value.encoding, "UTF-16BE");
+        assert_eq!(d.value.text, "Form 2\nPIA 評価書\n");
+        let le: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&le).value.encoding, "UTF-16LE");
+        assert!(decode(&le).diags.is_empty());
+    }
+
+    #[test]
+    fn lone_cr_becomes_lf() {
+        assert_eq!(decode(b"a\rb\r\nc").value.text, "a\nb\nc");
+    }
+
+    #[test]
+    fn truncated_shift_jis_gives_diagnostic() {
+        let (mut sj, _, _) = SHIFT_JIS.encode("評価書番号の記載");
+        let mut sj = std::mem::take(sj.to_mut());
+        sj.push(0x81);
+        let d = decode(&sj);
+        assert_eq!(d.value.encoding, "Shift_JIS");
+        assert_eq!(d.value.text, "評価書番号の記載\u{FFFD}");
+        assert_eq!(d.diags.len(), 1);
+        assert_eq!(d.diags[0].code, Code::MalformedBytes);
     }
 
     #[test]
