@@ -7,20 +7,19 @@
 //! data) → `record` (the JSON contract). `corpus` runs many documents; `score` measures a
 //! record against a hand-made answer key. See ARCHITECTURE.md.
 
-pub mod checks;
 pub mod corpus;
 pub mod cover;
 pub mod decode;
 pub mod diag;
-pub mod extract;
+pub mod fields;
 pub mod flavour;
+pub mod form;
 pub mod layout;
 pub mod lines;
-pub mod marks;
 pub mod normalize;
 pub mod pdf;
 pub mod record;
 pub mod score;
-pub mod template;
 
+pub use form::template;
 pub use record::{Record, extract, extract_to_json};

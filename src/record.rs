@@ -4,7 +4,8 @@
 use crate::cover::{Cover, KINDS, read_cover};
 use crate::decode::decode;
 use crate::diag::{Code, Diag, Loc};
-use crate::extract::{self, FieldOut, Options, find_annexes, find_sections};
+use crate::fields::{self, FieldOut, Options};
+use crate::form::{find_annexes, find_sections};
 use crate::lines::{Line, to_lines};
 use crate::normalize::join_wrapped;
 use crate::template::{Template, Templates, templates};
@@ -390,7 +391,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     // the body starts at its first section heading, or right after the 項目一覧 where a
     // scrambled page printed some of section Ⅰ above its heading
     let body_start = sections.first().map_or(any_first, |&(_, i)| i);
-    let body_start = match crate::extract::toc_end(t, lines) {
+    let body_start = match crate::form::toc_end(t, lines) {
         Some(te) if te < body_start && sections.first().is_some_and(|&(s, _)| s == 0) => te,
         _ => body_start,
     };
@@ -413,7 +414,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let body_end = [changes_at, table_row, header].into_iter().flatten().min().unwrap_or(lines.len());
     // a document whose body begins mid-section (a fragment) starts at line 0
     let body_start = if sections.first().is_some_and(|&(s, _)| s > 0) && cover.kind.is_none() { 0 } else { body_start };
-    let ex = extract::extract(tpls, t, lines, sections, body_start..body_end, pages.format != crate::lines::Format::Text, fl.flattened);
+    let ex = fields::read_fields(tpls, t, lines, sections, body_start..body_end, pages.format != crate::lines::Format::Text, fl.flattened);
     diags.extend(ex.diags);
     if cover.kind.is_none() && cover.form.is_none() {
         diags.push(Diag::new(Code::NoCover, "no cover page was found; document fields are null"));
@@ -479,7 +480,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
 /// A section heading of the template at this line (the table's item column prints
 /// `Ⅲ リスク対策（プロセス）　３．…`, which is not one).
 fn section_at_any(t: &Template, l: &Line) -> Option<usize> {
-    crate::extract::section_at(t, l)
+    crate::form::section_at(t, l)
 }
 
 fn document_of(c: &Cover) -> Document {

@@ -156,9 +156,12 @@ impl Templates {
     }
 }
 
-const OPTIONS: &str = include_str!("../templates/options.txt");
-const FORMS: [&str; 3] =
-    [include_str!("../templates/yoshiki4.txt"), include_str!("../templates/yoshiki3.txt"), include_str!("../templates/yoshiki2.txt")];
+const OPTIONS: &str = include_str!("../../templates/options.txt");
+const FORMS: [&str; 3] = [
+    include_str!("../../templates/yoshiki4.txt"),
+    include_str!("../../templates/yoshiki3.txt"),
+    include_str!("../../templates/yoshiki2.txt"),
+];
 
 pub fn templates() -> &'static Templates {
     static T: OnceLock<Templates> = OnceLock::new();

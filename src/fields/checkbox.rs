@@ -8,12 +8,12 @@
 //! settled by the lone marks near the group: none → unchecked; exactly as many as needed →
 //! checked; anything else → `null` with `ambiguous_checkbox`.
 
+use super::Certainty;
+use super::marks::{Piece, lone_marks, pieces};
 use crate::diag::{Code, Diag};
-use crate::extract::Certainty;
+use crate::form::template::{OptionList, Templates};
 use crate::lines::Line;
-use crate::marks::{Piece, lone_marks, pieces};
 use crate::normalize::key;
-use crate::template::{OptionList, Templates};
 
 #[derive(Debug, Clone)]
 pub struct BoxOut {
@@ -404,7 +404,7 @@ fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::templates;
+    use crate::form::template::templates;
 
     fn run(list_id: &str, lines_txt: &[&str]) -> BoxResult {
         let t = templates();
