@@ -4,8 +4,8 @@
 use crate::cover::{Cover, KINDS, read_cover};
 use crate::decode::decode;
 use crate::diag::{Code, Diag, Loc};
-use crate::fields::{self, FieldOut, Options};
-use crate::form::{find_annexes, find_sections};
+use crate::fields::{self, Doc, FieldOut, Layout, Options};
+use crate::form::{Sections, find_annexes, find_sections};
 use crate::lines::{Line, to_lines};
 use crate::normalize::join_wrapped;
 use crate::template::{Template, Templates, templates};
@@ -177,13 +177,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// the text matches best (with an `kind_inferred` diagnostic).
 /// Pick the template (its index in `tpls.forms`): by the printed kind, else the form tag,
 /// else the one whose section headings the text shows best (with `kind_inferred`).
-fn choose_template(
-    tpls: &Templates,
-    cover: &Cover,
-    lines: &[Line],
-    sections_of: &[Vec<(usize, usize)>],
-    diags: &mut Vec<Diag>,
-) -> Option<usize> {
+fn choose_template(tpls: &Templates, cover: &Cover, lines: &[Line], sections_of: &[Sections], diags: &mut Vec<Diag>) -> Option<usize> {
     if let Some(k) = &cover.kind
         && let Some(i) = tpls.forms.iter().position(|t| &t.kind == k)
     {
@@ -353,8 +347,8 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     }
     // the cover is what stands before the first section heading of any form
     // the section headings each form finds, once
-    let sections_of: Vec<Vec<(usize, usize)>> = tpls.forms.iter().map(|t| find_sections(t, lines)).collect();
-    let any_first = sections_of.iter().filter_map(|s| s.first().map(|&(_, i)| i)).min().unwrap_or(lines.len().min(80));
+    let sections_of: Vec<Sections> = tpls.forms.iter().map(|t| find_sections(t, lines)).collect();
+    let any_first = sections_of.iter().filter_map(|s| s.first().map(|s| s.line)).min().unwrap_or(lines.len().min(80));
     // PDF rows hold several cells (tab-separated): the cover is read cell by cell
     let cover_cells: Vec<Line> = lines[..any_first]
         .iter()
@@ -390,9 +384,9 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let sections = &sections_of[form_index];
     // the body starts at its first section heading, or right after the 項目一覧 where a
     // scrambled page printed some of section Ⅰ above its heading
-    let body_start = sections.first().map_or(any_first, |&(_, i)| i);
+    let body_start = sections.first().map_or(any_first, |s| s.line);
     let body_start = match crate::form::toc_end(t, lines) {
-        Some(te) if te < body_start && sections.first().is_some_and(|&(s, _)| s == 0) => te,
+        Some(te) if te < body_start && sections.first().is_some_and(|s| s.section == 0) => te,
         _ => body_start,
     };
     let annexes = find_annexes(lines, body_start);
@@ -400,7 +394,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     // the 変更箇所 table, even where its 別添 heading was lost: its column header, or its
     // first row (a date, then within a few lines an item like `Ⅲ リスク対策…`) after the
     // last section heading
-    let last_section = sections.iter().map(|&(_, i)| i).max().unwrap_or(body_start);
+    let last_section = sections.iter().map(|s| s.line).max().unwrap_or(body_start);
     let table_row = (last_section..lines.len()).find(|&i| {
         let k = &lines[i].key;
         let dated = crate::cover::era_to_iso(k).is_some() && crate::cover::KINDS.iter().all(|kd| !k.contains(kd));
@@ -413,8 +407,10 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let header = (last_section..lines.len()).find(|&i| lines[i].key.contains("変更前の記載") && lines[i].key.contains("変更後の記載"));
     let body_end = [changes_at, table_row, header].into_iter().flatten().min().unwrap_or(lines.len());
     // a document whose body begins mid-section (a fragment) starts at line 0
-    let body_start = if sections.first().is_some_and(|&(s, _)| s > 0) && cover.kind.is_none() { 0 } else { body_start };
-    let ex = fields::read_fields(tpls, t, lines, sections, body_start..body_end, pages.format != crate::lines::Format::Text, fl.flattened);
+    let body_start = if sections.first().is_some_and(|s| s.section > 0) && cover.kind.is_none() { 0 } else { body_start };
+    let layout = if pages.format == crate::lines::Format::Text { Layout::Lines } else { Layout::Cells };
+    let doc = Doc { tpls, form: t, lines, sections, body: body_start..body_end, layout, flattened: fl.flattened };
+    let ex = fields::read_fields(&doc);
     diags.extend(ex.diags);
     if cover.kind.is_none() && cover.form.is_none() {
         diags.push(Diag::new(Code::NoCover, "no cover page was found; document fields are null"));
@@ -434,8 +430,8 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     let mut doc = document_of(&cover);
     // no printed kind: the form's own section headings tell it when one of them is printed by
     // this form only (様式4's Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策)
-    let distinctive = sections.iter().any(|&(s, _)| {
-        let k = &t.sections[s].key;
+    let distinctive = sections.iter().any(|s| {
+        let k = &t.sections[s.section].key;
         tpls.forms.iter().filter(|f| f.form != t.form).all(|f| f.sections.iter().all(|o| &o.key != k))
     });
     if doc.kind.is_none()

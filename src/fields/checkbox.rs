@@ -8,13 +8,17 @@
 //! settled by the lone marks near the group: none → unchecked; exactly as many as needed →
 //! checked; anything else → `null` with `ambiguous_checkbox`.
 
-use super::Certainty;
 use super::marks::{Piece, lone_marks, pieces};
+use super::{Certainty, Doc};
 use crate::diag::{Code, Diag};
-use crate::form::template::{OptionList, Templates};
-use crate::lines::Line;
+use crate::form::pos_delta;
+use crate::form::scan::LabelAt;
+use crate::form::template::{ListId, OptionList};
+use crate::form::tuning::{BOX_BARE_REACH, BOX_BELOW, BOX_GRID_GAP, BOX_REACH, BOX_SPLIT_ABOVE, BOX_STRAY_MARK};
 use crate::normalize::key;
+use std::collections::HashSet;
 
+/// One box of a group.
 #[derive(Debug, Clone)]
 pub struct BoxOut {
     pub label: String,
@@ -23,24 +27,16 @@ pub struct BoxOut {
     pub certainty: Certainty,
 }
 
+/// A checkbox group's label in the text.
+#[derive(Debug, Clone)]
 pub struct BoxHit {
-    pub line: usize,
-    pub end_line: usize,
-    pub end_off: usize,
-    pub list: usize,
+    pub at: LabelAt,
+    pub list: ListId,
     /// A section switch: its heading line may carry the open bracket.
     pub switch: bool,
 }
 
-/// How loose pieces are read.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct BoxOpts {
-    /// flattened pages: no mark is trusted
-    pub strict: bool,
-    /// PDF: labels are centred on their grids, so the nearest label wins either way
-    pub centred_labels: bool,
-}
-
+/// A group's boxes, its certainty, its その他 text and what was noticed.
 pub struct BoxResult {
     pub boxes: Vec<BoxOut>,
     pub certainty: Certainty,
@@ -48,6 +44,7 @@ pub struct BoxResult {
     pub diags: Vec<Diag>,
 }
 
+/// The option a box label names.
 fn match_opt(list: &OptionList, label: &str) -> Option<usize> {
     let k = key(label);
     if k.is_empty() {
@@ -56,6 +53,7 @@ fn match_opt(list: &OptionList, label: &str) -> Option<usize> {
     list.find_prefix(&k)
 }
 
+/// The free text a box takes in its brackets (`その他（ eLTAX ）`).
 fn detail_of(list: &OptionList, o: usize, label: &str) -> Option<String> {
     if !list.options[o].has_detail {
         return None;
@@ -84,154 +82,63 @@ fn detail_of(list: &OptionList, o: usize, label: &str) -> Option<String> {
     if inner.is_empty() { None } else { Some(inner.to_string()) }
 }
 
+/// What a group was given: a piece (with its line) or a line of lone marks (how many).
 enum Work {
     Piece(usize, Piece),
     Lone(usize),
 }
 
-#[must_use]
-pub fn read_boxes(
-    tpls: &Templates,
-    lines: &[Line],
-    body: std::ops::Range<usize>,
-    hits: &[BoxHit],
-    choice_lines: &[usize],
-    label_lines: &std::collections::HashSet<usize>,
-    opts: BoxOpts,
-) -> Vec<BoxResult> {
-    let BoxOpts { strict, centred_labels } = opts;
-    let mut work: Vec<Vec<Work>> = hits.iter().map(|_| Vec::new()).collect();
-    // inline pieces (after the label on its own line) and the switch's own open bracket
-    let hit_end_lines: std::collections::HashSet<usize> = hits.iter().map(|h| h.end_line).collect();
-    for (k, h) in hits.iter().enumerate() {
-        let tail: String = lines[h.end_line].text.chars().skip(h.end_off).collect();
-        for p in pieces(&tail) {
-            work[k].push(Work::Piece(h.end_line, p));
-        }
-        if h.switch
-            && let Some(p @ (Piece::Open { .. } | Piece::OpenText { .. })) = pieces(&lines[h.line].text).into_iter().next()
-        {
-            let mark = matches!(p, Piece::Open { mark: true } | Piece::OpenText { mark: true, .. });
-            work[k].push(Work::Piece(h.line, Piece::Open { mark }));
-        }
+/// A body line with brackets, marks or box labels that no label stands on.
+struct Cand {
+    i: usize,
+    lone: usize,
+    ps: Vec<Piece>,
+    /// lists that can own all of the line's labels; None: the line has no label
+    compatible: Option<Vec<bool>>,
+}
+
+impl Cand {
+    fn has_mark(&self) -> bool {
+        self.lone > 0 || self.ps.iter().any(|p| matches!(p, Piece::Open { mark: true }))
     }
-    // loose pieces: every line with brackets, marks or box labels
-    struct Cand {
-        i: usize,
-        lone: usize,
-        ps: Vec<Piece>,
-        /// lists that can own all of the line's labels; None: the line has no label
-        compatible: Option<Vec<bool>>,
-    }
-    let mut cands: Vec<Cand> = Vec::new();
-    for i in body.clone() {
-        if hit_end_lines.contains(&i) || label_lines.contains(&i) {
-            continue;
-        }
-        let l = &lines[i];
-        let lone = lone_marks(&l.text);
-        let ps = if lone > 0 { vec![] } else { pieces(&l.text) };
-        let label_keys: Vec<String> = ps
-            .iter()
-            .filter_map(|p| match p {
-                Piece::Box { label, .. } | Piece::Close { label } => Some(key(label)),
-                _ => None,
-            })
-            .filter(|s| !s.is_empty())
-            .collect();
-        let bracket_only =
-            !ps.is_empty() && ps.iter().all(|p| matches!(p, Piece::Open { .. }) || matches!(p, Piece::Close { label } if label.is_empty()));
-        if lone == 0 && label_keys.is_empty() && !bracket_only {
-            continue;
-        }
-        let compatible = (!label_keys.is_empty())
-            .then(|| tpls.lists.iter().map(|list| label_keys.iter().all(|k| list.find_prefix(k).is_some())).collect());
-        cands.push(Cand { i, lone, ps, compatible });
-    }
-    let cost_of = |pos: i64, h: &BoxHit| -> Option<i64> {
-        let d = pos - lines[h.line].pos as i64;
-        if d.abs() > 90 {
-            return None;
-        }
-        // pieces below a label belong to it (the grid is printed after the label); a label
-        // below the pieces only when none is above (a piece within three lines above a
-        // label is its own row split off). PDF: a label is centred on its grid, so the
-        // nearest label wins either way.
-        Some(if centred_labels || (-3..=45).contains(&d) { d.abs() } else { d.abs() + 45 })
-    };
+}
+
+/// Read every checkbox group: its inline pieces, then the loose piece lines of the body
+/// (a run of them is one grid, given whole to the nearest label whose list owns all its
+/// labels; single lines to the nearest compatible label), then settle each box.
+pub(super) fn read_boxes(doc: &Doc, hits: &[&BoxHit], choice_lines: &[usize], label_lines: &HashSet<usize>) -> Vec<BoxResult> {
+    let lines = doc.lines;
+    let mut work = inline_work(doc, hits);
+    let hit_end_lines: HashSet<usize> = hits.iter().map(|h| h.at.end_line).collect();
+    let cands: Vec<Cand> =
+        doc.body.clone().filter(|i| !hit_end_lines.contains(i) && !label_lines.contains(i)).filter_map(|i| cand(doc, i)).collect();
+    let grids = Grids { doc, hits, choice_lines, centred: lines.first().is_some_and(|l| l.bbox.is_some()) };
     // lone marks no group took: a group missing marks may have lost them to these
     let mut free_marks: Vec<usize> = Vec::new();
-    // runs of piece lines with no label between them: one grid, when one list owns them all
     let mut c0 = 0;
     while c0 < cands.len() {
+        // runs of piece lines with no label between them: one grid
         let mut c1 = c0 + 1;
         while c1 < cands.len() {
             let (a, b) = (cands[c1 - 1].i, cands[c1].i);
-            let gap_ok = lines[b].pos <= lines[a].pos + 4 && !(a + 1..b).any(|j| label_lines.contains(&j));
-            if !gap_ok {
+            if lines[b].pos > lines[a].pos + BOX_GRID_GAP || (a + 1..b).any(|j| label_lines.contains(&j)) {
                 break;
             }
             c1 += 1;
         }
         let run = &cands[c0..c1];
-        let labeled: Vec<&Vec<bool>> = run.iter().filter_map(|c| c.compatible.as_ref()).collect();
-        let common: Option<Vec<bool>> =
-            (labeled.len() >= 2).then(|| (0..tpls.lists.len()).map(|li| labeled.iter().all(|v| v[li])).collect());
-        let grid_owner = common.as_ref().filter(|v| v.iter().any(|&x| x)).and_then(|common| {
-            let mut best: Option<(i64, usize)> = None;
-            for (k, h) in hits.iter().enumerate() {
-                if !common[h.list] {
-                    continue;
-                }
-                let cost = run.iter().filter_map(|c| cost_of(lines[c.i].pos as i64, h)).min();
-                if let Some(cost) = cost
-                    && best.is_none_or(|b| cost < b.0)
-                {
-                    best = Some((cost, k));
-                }
-            }
-            best.map(|b| b.1)
-        });
+        let grid_owner = grids.grid_owner(run);
         for c in run {
-            let k = if let Some(k) = grid_owner {
-                k
-            } else {
-                let no = lines[c.i].pos as i64;
-                let mut best: Option<(i64, usize)> = None;
-                for (k, h) in hits.iter().enumerate() {
-                    if c.compatible.as_ref().is_some_and(|v| !v[h.list]) {
-                        continue;
-                    }
-                    if let Some(cost) = cost_of(no, h)
-                        && best.is_none_or(|b| cost < b.0)
-                    {
-                        best = Some((cost, k));
-                    }
+            let Some(k) = grid_owner.or_else(|| grids.line_owner(c)) else {
+                if c.has_mark() {
+                    free_marks.push(lines[c.i].pos);
                 }
-                let Some((cost, k)) = best else {
-                    if c.lone > 0 || c.ps.iter().any(|p| matches!(p, Piece::Open { mark: true })) {
-                        free_marks.push(lines[c.i].pos);
-                    }
-                    continue;
-                };
-                if c.compatible.is_none() {
-                    // a bare bracket or mark: only when no choice label is nearer
-                    let nearer_choice = choice_lines.iter().any(|&ch| (lines[ch].pos as i64 - no).abs() < cost);
-                    if nearer_choice || cost > 40 {
-                        if c.lone > 0 || c.ps.iter().any(|p| matches!(p, Piece::Open { mark: true })) {
-                            free_marks.push(lines[c.i].pos);
-                        }
-                        continue;
-                    }
-                }
-                k
+                continue;
             };
             if c.lone > 0 {
                 work[k].push(Work::Lone(c.lone));
             } else {
-                for p in c.ps.iter().cloned() {
-                    work[k].push(Work::Piece(c.i, p));
-                }
+                work[k].extend(c.ps.iter().map(|p| Work::Piece(c.i, p.clone())));
             }
         }
         c0 = c1;
@@ -241,81 +148,218 @@ pub fn read_boxes(
         .zip(work)
         .map(|(h, w)| {
             // no stray mark anywhere near the label: its unmarked boxes are empty
-            let stray = free_marks.iter().any(|&p| p.abs_diff(lines[h.line].pos) <= 60);
-            settle(tpls.list(h.list), w, doc_has_marks && stray, strict)
+            let stray = free_marks.iter().any(|&p| p.abs_diff(lines[h.at.line].pos) <= BOX_STRAY_MARK);
+            settle(doc.tpls.list(h.list), &w, doc_has_marks && stray, doc.flattened)
         })
         .collect()
 }
 
-fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool) -> BoxResult {
-    let n = list.options.len();
-    let mut exact: Vec<Option<bool>> = vec![None; n];
-    let mut conflict = vec![false; n];
-    let mut detail: Vec<Option<String>> = vec![None; n];
-    let mut closes: Vec<usize> = Vec::new();
-    let mut attached: Vec<(usize, bool)> = Vec::new();
-    let mut loose_opens: Vec<bool> = Vec::new();
-    let mut lone = 0usize;
-    let mut prev: Option<(usize, usize)> = None; // (line, option)
-    let mut diags = Vec::new();
-    for w in &work {
-        match w {
-            Work::Lone(c) => lone += c,
-            Work::Piece(line, p) => {
-                let prev_here = prev.filter(|(l, _)| l == line).map(|(_, o)| o);
-                match p {
-                    Piece::Box { mark, label } => match match_opt(list, label) {
-                        Some(o) => {
-                            if exact[o].is_some_and(|m| m != *mark) {
-                                conflict[o] = true;
-                            }
-                            exact[o] = Some(*mark);
-                            if detail[o].is_none() {
-                                detail[o] = detail_of(list, o, label);
-                            }
-                            prev = Some((*line, o));
-                        }
-                        None => prev = None,
-                    },
-                    Piece::Close { label } => match match_opt(list, label) {
-                        Some(o) => {
-                            closes.push(o);
-                            if detail[o].is_none() {
-                                detail[o] = detail_of(list, o, label);
-                            }
-                            prev = Some((*line, o));
-                        }
-                        None => prev = None,
-                    },
-                    Piece::Open { mark } => match prev_here {
-                        Some(k) if k + 1 < n => attached.push((k + 1, *mark)),
-                        _ => loose_opens.push(*mark),
-                    },
-                    Piece::OpenText { .. } | Piece::Text(_) => {}
-                }
+/// Inline pieces (after the label on its own line) and the switch's own open bracket.
+fn inline_work(doc: &Doc, hits: &[&BoxHit]) -> Vec<Vec<Work>> {
+    let lines = doc.lines;
+    hits.iter()
+        .map(|h| {
+            let tail: String = lines[h.at.end_line].text.chars().skip(h.at.end_off).collect();
+            let mut w: Vec<Work> = pieces(&tail).into_iter().map(|p| Work::Piece(h.at.end_line, p)).collect();
+            if h.switch
+                && let Some(p @ (Piece::Open { .. } | Piece::OpenText { .. })) = pieces(&lines[h.at.line].text).into_iter().next()
+            {
+                let mark = matches!(p, Piece::Open { mark: true } | Piece::OpenText { mark: true, .. });
+                w.push(Work::Piece(h.at.line, Piece::Open { mark }));
+            }
+            w
+        })
+        .collect()
+}
+
+/// Line `i` as a loose piece line, when it has brackets, marks or box labels.
+fn cand(doc: &Doc, i: usize) -> Option<Cand> {
+    let l = &doc.lines[i];
+    let lone = lone_marks(&l.text);
+    let ps = if lone > 0 { vec![] } else { pieces(&l.text) };
+    let label_keys: Vec<String> = ps
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Box { label, .. } | Piece::Close { label } => Some(key(label)),
+            _ => None,
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    let bracket_only =
+        !ps.is_empty() && ps.iter().all(|p| matches!(p, Piece::Open { .. }) || matches!(p, Piece::Close { label } if label.is_empty()));
+    if lone == 0 && label_keys.is_empty() && !bracket_only {
+        return None;
+    }
+    let compatible = (!label_keys.is_empty())
+        .then(|| doc.tpls.lists.iter().map(|list| label_keys.iter().all(|k| list.find_prefix(k).is_some())).collect());
+    Some(Cand { i, lone, ps, compatible })
+}
+
+/// Who owns loose piece lines.
+struct Grids<'d, 'a> {
+    doc: &'d Doc<'a>,
+    hits: &'d [&'d BoxHit],
+    choice_lines: &'d [usize],
+    /// PDF: labels are centred on their grids, so the nearest label wins either way
+    centred: bool,
+}
+
+impl Grids<'_, '_> {
+    /// The cost of giving a piece at `pos` to `h`: pieces below a label belong to it (the
+    /// grid is printed after the label); a label below the pieces only when none is above
+    /// (a piece a few lines above a label is its own row split off).
+    fn cost(&self, pos: usize, h: &BoxHit) -> Option<i64> {
+        let d = pos_delta(self.doc.lines[h.at.line].pos, pos);
+        if d.abs() > BOX_REACH {
+            return None;
+        }
+        Some(if self.centred || (-BOX_SPLIT_ABOVE..=BOX_BELOW).contains(&d) { d.abs() } else { d.abs() + BOX_BELOW })
+    }
+
+    /// The nearest label whose list owns every label of a run of two or more labelled lines.
+    fn grid_owner(&self, run: &[Cand]) -> Option<usize> {
+        let labeled: Vec<&Vec<bool>> = run.iter().filter_map(|c| c.compatible.as_ref()).collect();
+        if labeled.len() < 2 {
+            return None;
+        }
+        let common: Vec<bool> = (0..self.doc.tpls.lists.len()).map(|li| labeled.iter().all(|v| v[li])).collect();
+        if !common.iter().any(|&x| x) {
+            return None;
+        }
+        let mut best: Option<(i64, usize)> = None;
+        for (k, h) in self.hits.iter().enumerate() {
+            if !common[h.list.index()] {
+                continue;
+            }
+            let cost = run.iter().filter_map(|c| self.cost(self.doc.lines[c.i].pos, h)).min();
+            if let Some(cost) = cost
+                && best.is_none_or(|b| cost < b.0)
+            {
+                best = Some((cost, k));
             }
         }
+        best.map(|b| b.1)
     }
-    let mut placed: Vec<Option<(Option<bool>, Certainty)>> = vec![None; n];
-    for o in 0..n {
-        if let Some(m) = exact[o] {
-            placed[o] = Some(if conflict[o] { (None, Certainty::Unknown) } else { (Some(m), Certainty::Exact) });
+
+    /// The nearest label compatible with one piece line; a bare bracket or mark only when
+    /// no choice label is nearer and it is near.
+    fn line_owner(&self, c: &Cand) -> Option<usize> {
+        let pos = self.doc.lines[c.i].pos;
+        let mut best: Option<(i64, usize)> = None;
+        for (k, h) in self.hits.iter().enumerate() {
+            if c.compatible.as_ref().is_some_and(|v| !v[h.list.index()]) {
+                continue;
+            }
+            if let Some(cost) = self.cost(pos, h)
+                && best.is_none_or(|b| cost < b.0)
+            {
+                best = Some((cost, k));
+            }
+        }
+        let (cost, k) = best?;
+        if c.compatible.is_none() {
+            let nearer_choice = self.choice_lines.iter().any(|&ch| pos_delta(pos, self.doc.lines[ch].pos).abs() < cost);
+            if nearer_choice || cost > BOX_BARE_REACH {
+                return None;
+            }
+        }
+        Some(k)
+    }
+}
+
+/// What the pieces given to one group say, option by option.
+#[derive(Default)]
+struct Said {
+    /// whole boxes: checked or not
+    exact: Vec<Option<bool>>,
+    /// two whole boxes of one option disagree
+    conflict: Vec<bool>,
+    detail: Vec<Option<String>>,
+    /// options whose close (`] label`) was seen
+    closes: Vec<usize>,
+    /// opens following option k on their line: (k + 1, marked)
+    attached: Vec<(usize, bool)>,
+    /// other opens: marked or not
+    loose_opens: Vec<bool>,
+    /// lone marks
+    lone: usize,
+}
+
+/// Read the pieces in order: whole boxes, closes, and which option each open follows.
+fn read_work(list: &OptionList, work: &[Work]) -> Said {
+    let n = list.options.len();
+    let mut s = Said { exact: vec![None; n], conflict: vec![false; n], detail: vec![None; n], ..Said::default() };
+    let mut prev: Option<(usize, usize)> = None; // (line, option)
+    for w in work {
+        let (line, p) = match w {
+            Work::Lone(c) => {
+                s.lone += c;
+                continue;
+            }
+            Work::Piece(line, p) => (*line, p),
+        };
+        match p {
+            Piece::Box { label, .. } | Piece::Close { label } => {
+                let o = match_opt(list, label);
+                prev = o.map(|o| (line, o));
+                let Some(o) = o else { continue };
+                if let Piece::Box { mark, .. } = p {
+                    if s.exact[o].is_some_and(|m| m != *mark) {
+                        s.conflict[o] = true;
+                    }
+                    s.exact[o] = Some(*mark);
+                } else {
+                    s.closes.push(o);
+                }
+                if s.detail[o].is_none() {
+                    s.detail[o] = detail_of(list, o, label);
+                }
+            }
+            Piece::Open { mark } => match prev.filter(|(l, _)| *l == line).map(|(_, o)| o) {
+                Some(k) if k + 1 < n => s.attached.push((k + 1, *mark)),
+                _ => s.loose_opens.push(*mark),
+            },
+            Piece::OpenText { .. } | Piece::Text(_) => {}
         }
     }
-    if strict {
+    s
+}
+
+/// A box's placement: checked (None: unknown) and how.
+type Placed = Option<(Option<bool>, Certainty)>;
+
+/// Settle every box of a group from what it was given.
+fn settle(list: &OptionList, work: &[Work], doc_has_marks: bool, flattened: bool) -> BoxResult {
+    let mut s = read_work(list, work);
+    let mut diags = Vec::new();
+    let mut placed: Vec<Placed> = s
+        .exact
+        .iter()
+        .zip(&s.conflict)
+        .map(|(e, &c)| e.map(|m| if c { (None, Certainty::Unknown) } else { (Some(m), Certainty::Exact) }))
+        .collect();
+    if flattened {
         // flattened pages: a `[` ending one line and a `]` starting another look like one
         // box once the lines are joined, so no mark is trusted
-        attached.clear();
-        closes.clear();
-        loose_opens.clear();
-        lone = 0;
-        exact.iter_mut().for_each(|e| *e = None);
-        placed.iter_mut().for_each(|p| *p = None);
+        s.attached.clear();
+        s.closes.clear();
+        s.loose_opens.clear();
+        s.lone = 0;
+        placed.fill(None);
         diags.push(Diag::new(Code::MarksUnrecoverable, "the page was flattened onto one line: its boxes cannot be told apart"));
     }
-    // boxes still needing a mark
+    let pending = split_boxes(&s, &mut placed);
+    if !pending.is_empty() {
+        settle_unmarked(&pending, s.lone, doc_has_marks, &mut placed, &mut diags);
+    }
+    group_result(list, &placed, &s.detail, diags)
+}
+
+/// Opens following an option, and closes with their opens elsewhere: placed when their mark
+/// tells; the boxes still needing a mark.
+fn split_boxes(s: &Said, placed: &mut [Placed]) -> Vec<usize> {
     let mut pending: Vec<usize> = Vec::new();
-    for &(o, mark) in &attached {
+    for &(o, mark) in &s.attached {
         if placed[o].is_some() {
             continue;
         }
@@ -325,12 +369,13 @@ fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool)
             pending.push(o);
         }
     }
-    let attached_targets: Vec<usize> = attached.iter().map(|&(o, _)| o).collect();
+    let attached_targets: Vec<usize> = s.attached.iter().map(|&(o, _)| o).collect();
     let loose_closes: Vec<usize> =
-        closes.iter().copied().filter(|o| placed[*o].is_none() && !attached_targets.contains(o) && !pending.contains(o)).collect();
+        s.closes.iter().copied().filter(|o| placed[*o].is_none() && !attached_targets.contains(o) && !pending.contains(o)).collect();
     if !loose_closes.is_empty() {
-        let all_marked = !loose_opens.is_empty() && loose_opens.iter().all(|&m| m) && loose_opens.len() == loose_closes.len();
-        let mixed = loose_opens.iter().any(|&m| m) && !all_marked;
+        let opens = &s.loose_opens;
+        let all_marked = !opens.is_empty() && opens.iter().all(|&m| m) && opens.len() == loose_closes.len();
+        let mixed = opens.iter().any(|&m| m) && !all_marked;
         for o in loose_closes {
             if placed[o].is_some() {
                 continue;
@@ -346,45 +391,44 @@ fn settle(list: &OptionList, work: Vec<Work>, doc_has_marks: bool, strict: bool)
     }
     pending.sort_unstable();
     pending.dedup();
-    if !pending.is_empty() {
-        let some_checked = placed.iter().any(|p| matches!(p, Some((Some(true), _))));
-        if lone == 0 && (some_checked || !doc_has_marks) {
-            // the group's marks are visible elsewhere in it (or the document has none at
-            // all): a bracket without a mark is an empty box
-            for &o in &pending {
-                placed[o] = Some((Some(false), Certainty::Inferred));
-            }
-        } else if lone == 0 {
-            for &o in &pending {
-                placed[o] = Some((None, Certainty::Unknown));
-            }
-            diags.push(Diag::new(
-                Code::MarkUnplaced,
-                format!("{} box(es) lost their brackets' contents and no mark of the group was found near it", pending.len()),
-            ));
-        } else if lone == pending.len() {
-            for &o in &pending {
-                placed[o] = Some((Some(true), Certainty::Inferred));
-            }
-        } else {
-            for &o in &pending {
-                placed[o] = Some((None, Certainty::Unknown));
-            }
-            diags.push(Diag::new(
-                Code::AmbiguousCheckbox,
-                format!("{} mark(s) for {} box(es) whose marks were split from them; left unknown", lone, pending.len()),
-            ));
-        }
+    pending
+}
+
+/// Boxes without a mark of their own, settled by the group's lone marks: none → empty
+/// (when the group's marks are visible elsewhere in it, or the document has none); exactly
+/// as many as boxes → checked; else unknown.
+fn settle_unmarked(pending: &[usize], lone: usize, doc_has_marks: bool, placed: &mut [Placed], diags: &mut Vec<Diag>) {
+    let some_checked = placed.iter().any(|p| matches!(p, Some((Some(true), _))));
+    let (to, diag) = if lone == 0 && (some_checked || !doc_has_marks) {
+        ((Some(false), Certainty::Inferred), None)
+    } else if lone == 0 {
+        let msg = format!("{} box(es) lost their brackets' contents and no mark of the group was found near it", pending.len());
+        ((None, Certainty::Unknown), Some(Diag::new(Code::MarkUnplaced, msg)))
+    } else if lone == pending.len() {
+        ((Some(true), Certainty::Inferred), None)
+    } else {
+        let msg = format!("{} mark(s) for {} box(es) whose marks were split from them; left unknown", lone, pending.len());
+        ((None, Certainty::Unknown), Some(Diag::new(Code::AmbiguousCheckbox, msg)))
+    };
+    for &o in pending {
+        placed[o] = Some(to);
     }
-    let mut boxes = Vec::with_capacity(n);
-    let mut missing = 0;
-    for o in 0..n {
-        let (checked, certainty) = placed[o].unwrap_or_else(|| {
-            missing += 1;
-            (None, Certainty::Unknown)
-        });
-        boxes.push(BoxOut { label: list.options[o].label.clone(), checked, detail: detail[o].clone(), certainty });
-    }
+    diags.extend(diag);
+}
+
+/// The group's boxes in template order, with the unplaced ones unknown.
+fn group_result(list: &OptionList, placed: &[Placed], detail: &[Option<String>], mut diags: Vec<Diag>) -> BoxResult {
+    let n = list.options.len();
+    let boxes: Vec<BoxOut> = placed
+        .iter()
+        .zip(&list.options)
+        .zip(detail)
+        .map(|((p, o), d)| {
+            let (checked, certainty) = p.unwrap_or((None, Certainty::Unknown));
+            BoxOut { label: o.label.clone(), checked, detail: d.clone(), certainty }
+        })
+        .collect();
+    let missing = placed.iter().filter(|p| p.is_none()).count();
     if missing > 0 && missing < n {
         diags.push(Diag::new(Code::CheckboxUnplaced, format!("{missing} option(s) of {} not found near the label", list.id)));
     } else if missing == n {
@@ -408,7 +452,7 @@ mod tests {
 
     fn run(list_id: &str, lines_txt: &[&str]) -> BoxResult {
         let t = templates();
-        let li = t.lists.iter().position(|l| l.id == list_id).unwrap();
+        let li = t.list_named(list_id).unwrap();
         let mut work = Vec::new();
         for (i, s) in lines_txt.iter().enumerate() {
             let f = crate::normalize::fold(s);
@@ -420,7 +464,7 @@ mod tests {
                 }
             }
         }
-        settle(t.list(li), work, true, false)
+        settle(t.list(li), &work, true, false)
     }
 
     fn checked(r: &BoxResult) -> Vec<Option<bool>> {

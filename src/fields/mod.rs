@@ -1,5 +1,5 @@
-//! Values of the fields: the top-level reader (`read_fields`) that scans the form, gives each
-//! label its owner and reads text, choice and checkbox values.
+//! Values of the fields: `read_fields` scans the form, gives each label its owner and reads
+//! text, choice and checkbox values (the readers share one `Doc`).
 
 pub mod checkbox;
 mod choice;
@@ -11,14 +11,40 @@ use crate::diag::{Code, Diag, Loc};
 use crate::form::headings::Sections;
 use crate::form::loc;
 use crate::form::owners::resolve_owners;
-use crate::form::scan::{Scan, scan};
-use crate::form::template::{FieldRole, FieldType, Template, Templates};
+use crate::form::scan::{Hit, Scan, Unknown, scan};
+use crate::form::template::{FieldKind, FieldRole, FieldType, Template, Templates};
 use crate::lines::Line;
-use checkbox::{BoxHit, BoxOpts, BoxOut, read_boxes};
-use choice::place_choices;
+use checkbox::{BoxHit, BoxOut, read_boxes};
+use choice::{Job, place_choices};
 use flattened::labels_first;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 use text::read_text;
+
+/// How the input's lines were made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A plain text dump: one printed line an entry; a value wraps onto the lines below.
+    Lines,
+    /// Table cells (markdown/HTML conversions, PDF rows): a value fills its cell, and the
+    /// cells keep their order.
+    Cells,
+}
+
+/// The document as the field readers see it.
+pub struct Doc<'a> {
+    pub tpls: &'a Templates,
+    pub form: &'a Template,
+    pub lines: &'a [Line],
+    /// the section headings of the form (see `form::find_sections`)
+    pub sections: &'a Sections,
+    /// the lines of the form's body (after the cover, before the 別添 and 変更箇所)
+    pub body: Range<usize>,
+    pub layout: Layout,
+    /// The page was flattened onto one line: where a value ends is not known (only
+    /// `labels_first` may tell) and no checkbox mark is trusted.
+    pub flattened: bool,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Certainty {
@@ -65,141 +91,159 @@ impl FieldOut {
     }
 }
 
+/// The fields of the form and what was noticed while reading them.
 pub struct Extraction {
     pub fields: Vec<FieldOut>,
     pub diags: Vec<Diag>,
 }
 
+/// Read every field of the form: scan the labels, give them owners, then read the values.
 #[must_use]
-pub fn read_fields(
-    tpls: &Templates,
-    t: &Template,
-    lines: &[Line],
-    sections: &[(usize, usize)],
-    body: std::ops::Range<usize>,
-    cells: bool,
-    strict: bool,
-) -> Extraction {
+pub fn read_fields(doc: &Doc) -> Extraction {
     let mut diags = Vec::new();
-    let sections = Sections { list: sections.to_vec() };
-    let Scan { mut hits, headings, unknowns, label_lines } = scan(tpls, t, lines, body.clone(), &sections);
-
-    resolve_owners(t, &mut hits, &headings, &mut diags, lines);
-    if std::env::var_os("PIA_DEBUG").is_some() {
-        for h in &hits {
-            if h.field == usize::MAX {
-                eprintln!("dropped {}", lines[h.line].no);
-            } else {
-                eprintln!("owned {} {:?}", lines[h.line].no, t.path(h.field, h.group_n));
-            }
-        }
+    let Scan { hits, headings, unknowns, label_lines } = scan(doc.tpls, doc.form, doc.lines, doc.body.clone(), doc.sections);
+    let hits = resolve_owners(doc.form, hits, &headings, doc.lines, &mut diags);
+    for h in &hits {
+        log::debug!("owned {} {:?}", doc.lines[h.at.line].no, doc.form.path(h.field, h.group_n));
     }
-    hits.retain(|h| h.field != usize::MAX);
-
-    // ---- values
-    let mut fields: Vec<FieldOut> = Vec::new();
-    let stop_lines = label_lines.clone();
-    let mut choice_jobs: Vec<(usize, usize)> = Vec::new(); // (fields index, hit index)
-    let mut box_jobs: Vec<(usize, usize)> = Vec::new();
-
-    let mut seen_paths: HashSet<Vec<String>> = HashSet::new();
-    // label line → the field taking a value there (for labels-first pages)
-    let mut value_cells: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
-    for (hi, h) in hits.iter().enumerate() {
-        let fs = &t.fields[h.field];
-        if fs.ty == FieldType::None {
-            continue;
-        }
-        let path = t.path(h.field, h.group_n);
-        if !seen_paths.insert(path.clone()) {
-            if matches!(fs.ty, FieldType::Text | FieldType::Choice) {
-                // it still takes a value on a labels-first page (which is then discarded)
-                value_cells.entry(h.line).or_insert(usize::MAX);
-            }
-            diags.push(
-                Diag::new(Code::DuplicateLabel, format!("label {} read again; first reading kept", fs.labels[0])).at(loc(&lines[h.line])),
-            );
-            continue;
-        }
-        let label = fs.labels.get(h.variant).unwrap_or(&fs.labels[0]).clone();
-        let mut out = FieldOut {
-            path,
-            label,
-            ty: fs.ty,
-            value: None,
-            options: Options::None,
-            certainty: if h.inferred { Certainty::Inferred } else { Certainty::Exact },
-            at: loc(&lines[h.line]),
-            order: (h.field, h.group_n.unwrap_or(0)),
-        };
-        if matches!(fs.ty, FieldType::Text | FieldType::Choice) {
-            value_cells.entry(h.line).or_insert(fields.len());
-        }
-        match fs.ty {
-            FieldType::Text => {
-                // flattened pages: where a value ends is not known (labels_first may tell)
-                out.value = if strict { None } else { read_text(lines, h, &stop_lines, body.end, cells) };
-            }
-            FieldType::Choice => {
-                let list = tpls.list(fs.list.unwrap());
-                out.options = Options::Choice(list.options.iter().map(|o| o.label.clone()).collect());
-                choice_jobs.push((fields.len(), hi));
-            }
-            FieldType::Checkboxes => box_jobs.push((fields.len(), hi)),
-            FieldType::None => {}
-        }
-        fields.push(out);
+    let mut r = Reader {
+        doc,
+        hits,
+        label_lines,
+        fields: Vec::new(),
+        diags,
+        value_cells: BTreeMap::new(),
+        choice_jobs: Vec::new(),
+        box_jobs: Vec::new(),
+    };
+    r.known_fields();
+    r.unknown_fields(&unknowns);
+    place_choices(doc, &r.hits, &r.choice_jobs, &mut r.fields, &mut r.diags);
+    r.checkboxes();
+    if doc.flattened {
+        labels_first(doc, &r.label_lines, &r.value_cells, &mut r.fields);
     }
-
-    for (k, (path, label, h)) in unknowns.iter().enumerate() {
-        let value = if strict { None } else { read_text(lines, h, &stop_lines, body.end, cells) };
-        let out = FieldOut {
-            path: path.clone(),
-            label: label.clone(),
-            ty: FieldType::Text,
-            value,
-            options: Options::None,
-            certainty: Certainty::Inferred,
-            at: loc(&lines[h.line]),
-            order: (t.fields.len() + k, 0),
-        };
-        diags.push(
-            Diag::new(Code::UnknownLabel, format!("「{label}」 is not in the {} template; kept as a text field", t.form))
-                .field(&out.id())
-                .at(out.at),
-        );
-        value_cells.insert(h.line, fields.len());
-        fields.push(out);
-    }
-
-    place_choices(tpls, t, lines, body.clone(), &sections, &hits, &choice_jobs, cells, strict, &mut fields, &mut diags);
-
-    // checkbox groups
-    let box_hits: Vec<BoxHit> = box_jobs
-        .iter()
-        .map(|&(_, hi)| {
-            let h = &hits[hi];
-            let fs = &t.fields[h.field];
-            BoxHit { line: h.line, end_line: h.end_line, end_off: h.end_off, list: fs.list.unwrap(), switch: fs.role == FieldRole::Switch }
-        })
-        .collect();
-    let choice_lines: Vec<usize> = hits.iter().filter(|h| t.fields[h.field].ty == FieldType::Choice).map(|h| h.line).collect();
-    let centred = lines.first().is_some_and(|l| l.bbox.is_some());
-    let results =
-        read_boxes(tpls, lines, body.clone(), &box_hits, &choice_lines, &label_lines, BoxOpts { strict, centred_labels: centred });
-    for (k, r) in results.into_iter().enumerate() {
-        let fi = box_jobs[k].0;
-        fields[fi].certainty = r.certainty;
-        fields[fi].value = r.other_text;
-        for d in r.diags {
-            diags.push(d.field(&fields[fi].id()).at(fields[fi].at));
-        }
-        fields[fi].options = Options::Boxes(r.boxes);
-    }
-
-    if strict {
-        labels_first(tpls, t, lines, &label_lines, &value_cells, &mut fields);
-    }
+    let Reader { mut fields, diags, .. } = r;
     fields.sort_by_key(|f| (f.order.0, f.order.1));
     Extraction { fields, diags }
+}
+
+/// A label line's value taker on a labels-first page: the field, or `Discarded` for a label
+/// read again (its value is consumed, then dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taker {
+    Field(usize),
+    Discarded,
+}
+
+/// The value readers' shared state.
+struct Reader<'d, 'a> {
+    doc: &'d Doc<'a>,
+    hits: Vec<Hit>,
+    /// lines that are labels or headings (where values stop)
+    label_lines: HashSet<usize>,
+    fields: Vec<FieldOut>,
+    diags: Vec<Diag>,
+    /// label line → the field taking a value there (for labels-first pages)
+    value_cells: BTreeMap<usize, Taker>,
+    choice_jobs: Vec<Job>,
+    /// (index into `fields`, the checkbox group's label)
+    box_jobs: Vec<(usize, BoxHit)>,
+}
+
+impl Reader<'_, '_> {
+    /// One field per template path; text values read now, choices and boxes queued.
+    fn known_fields(&mut self) {
+        let (doc, t) = (self.doc, self.doc.form);
+        let mut seen_paths: HashSet<Vec<String>> = HashSet::new();
+        for (hi, h) in self.hits.iter().enumerate() {
+            let fs = &t.fields[h.field];
+            if fs.kind == FieldKind::None {
+                continue;
+            }
+            let takes_value = matches!(fs.kind, FieldKind::Text | FieldKind::Choice(_));
+            let path = t.path(h.field, h.group_n);
+            if !seen_paths.insert(path.clone()) {
+                if takes_value {
+                    // it still takes a value on a labels-first page (which is then discarded)
+                    self.value_cells.entry(h.at.line).or_insert(Taker::Discarded);
+                }
+                self.diags.push(
+                    Diag::new(Code::DuplicateLabel, format!("label {} read again; first reading kept", fs.labels[0]))
+                        .at(loc(&doc.lines[h.at.line])),
+                );
+                continue;
+            }
+            let index = self.fields.len();
+            if takes_value {
+                self.value_cells.entry(h.at.line).or_insert(Taker::Field(index));
+            }
+            let mut out = FieldOut {
+                path,
+                label: fs.labels.get(h.variant).unwrap_or(&fs.labels[0]).clone(),
+                ty: fs.ty(),
+                value: None,
+                options: Options::None,
+                certainty: if h.inferred { Certainty::Inferred } else { Certainty::Exact },
+                at: loc(&doc.lines[h.at.line]),
+                order: (h.field, h.group_n.unwrap_or(0)),
+            };
+            match fs.kind {
+                // flattened pages: where a value ends is not known (labels_first may tell)
+                FieldKind::Text if !doc.flattened => out.value = read_text(doc, &h.at, &self.label_lines),
+                FieldKind::Choice(list) => {
+                    out.options = Options::Choice(doc.tpls.list(list).options.iter().map(|o| o.label.clone()).collect());
+                    self.choice_jobs.push(Job { field: index, hit: hi, list });
+                }
+                FieldKind::Checkboxes(list) => {
+                    self.box_jobs.push((index, BoxHit { at: h.at, list, switch: fs.role == FieldRole::Switch }));
+                }
+                FieldKind::Text | FieldKind::None => {}
+            }
+            self.fields.push(out);
+        }
+    }
+
+    /// Labels a tolerant form does not know: text fields after the known ones.
+    fn unknown_fields(&mut self, unknowns: &[Unknown]) {
+        let (doc, t) = (self.doc, self.doc.form);
+        for (k, u) in unknowns.iter().enumerate() {
+            let value = if doc.flattened { None } else { read_text(doc, &u.at, &self.label_lines) };
+            let out = FieldOut {
+                path: u.path.clone(),
+                label: u.label.clone(),
+                ty: FieldType::Text,
+                value,
+                options: Options::None,
+                certainty: Certainty::Inferred,
+                at: loc(&doc.lines[u.at.line]),
+                order: (t.fields.len() + k, 0),
+            };
+            self.diags.push(
+                Diag::new(Code::UnknownLabel, format!("「{}」 is not in the {} template; kept as a text field", u.label, t.form))
+                    .field(&out.id())
+                    .at(out.at),
+            );
+            self.value_cells.insert(u.at.line, Taker::Field(self.fields.len()));
+            self.fields.push(out);
+        }
+    }
+
+    /// Checkbox groups: every box of each group, settled from the pieces given to it.
+    fn checkboxes(&mut self) {
+        let t = self.doc.form;
+        let choice_lines: Vec<usize> =
+            self.hits.iter().filter(|h| t.fields[h.field].ty() == FieldType::Choice).map(|h| h.at.line).collect();
+        let box_hits: Vec<&BoxHit> = self.box_jobs.iter().map(|(_, b)| b).collect();
+        let results = read_boxes(self.doc, &box_hits, &choice_lines, &self.label_lines);
+        for (&(fi, _), r) in self.box_jobs.iter().zip(results) {
+            let f = &mut self.fields[fi];
+            f.certainty = r.certainty;
+            f.value = r.other_text;
+            for d in r.diags {
+                self.diags.push(d.field(&f.id()).at(f.at));
+            }
+            f.options = Options::Boxes(r.boxes);
+        }
+    }
 }

@@ -79,27 +79,27 @@ pub(crate) fn item_number(k: &str) -> Option<(u32, &str)> {
 /// Where the body begins (first section heading outside the 項目一覧) and the section
 /// heading lines.
 #[must_use]
-pub fn find_sections(t: &Template, lines: &[Line]) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
+pub fn find_sections(t: &Template, lines: &[Line]) -> Sections {
+    let mut out: Vec<SectionStart> = Vec::new();
     let toc_end = toc_end(t, lines);
     for (i, l) in lines.iter().enumerate().skip(toc_end.unwrap_or(0)) {
         if let Some(s) = section_at(t, l) {
             // a section seen again (a running header) does not start it anew
-            if out.iter().any(|&(s2, _)| s2 == s) {
+            if out.iter().any(|s2| s2.section == s) {
                 continue;
             }
-            out.push((s, i));
+            out.push(SectionStart { section: s, line: i });
         }
     }
     // a conversion that lost the first heading: what follows the 項目一覧 belongs to the
     // section before the first heading found
-    if let (Some(te), Some(&(s, at))) = (toc_end, out.first())
-        && s > 0
-        && at > te
+    if let (Some(te), Some(&first)) = (toc_end, out.first())
+        && first.section > 0
+        && first.line > te
     {
-        out.insert(0, (s - 1, te));
+        out.insert(0, SectionStart { section: first.section - 1, line: te });
     }
-    out
+    Sections { starts: out }
 }
 
 /// The line after the 項目一覧 (table of contents), if the document has one.
@@ -108,8 +108,7 @@ pub fn toc_end(t: &Template, lines: &[Line]) -> Option<usize> {
     let toc = lines.iter().position(|l| l.key.starts_with("項目一覧"))?;
     for (i, l) in lines.iter().enumerate().skip(toc + 1) {
         let is_heading = section_at(t, l).is_some() || l.key.starts_with("(別添") || l.key.starts_with("別添");
-        let is_option = l.key.starts_with("<選択肢>") || l.key.chars().next().is_some_and(|c| c.is_ascii_digit()) && l.key.contains(')');
-        if is_heading || is_option || l.key == "]" {
+        if is_heading || is_option_entry(&l.key) || l.key == "]" {
             continue;
         }
         return Some(i);
@@ -139,20 +138,50 @@ pub fn find_annexes(lines: &[Line], body_start: usize) -> Vec<(String, usize)> {
     out
 }
 
+/// An option list line, not a value: `<選択肢>`, `1) 記録を残している`.
+#[must_use]
+pub fn is_option_entry(k: &str) -> bool {
+    k.starts_with("<選択肢>") || (k.chars().next().is_some_and(|c| c.is_ascii_digit()) && k.contains(')'))
+}
+
+/// A section's heading: which section of the template, at which line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionStart {
+    /// index into `Template::sections`
+    pub section: usize,
+    /// index into the lines
+    pub line: usize,
+}
+
 /// Where each section begins (heading line), and which section a line falls in.
+#[derive(Debug, Clone, Default)]
 pub struct Sections {
-    pub list: Vec<(usize, usize)>,
+    pub starts: Vec<SectionStart>,
 }
 
 impl Sections {
+    /// The section line `i` falls in (before the first heading: the first section).
+    #[must_use]
     pub fn of(&self, i: usize) -> Option<usize> {
-        let mut cur = self.list.first().map(|&(s, _)| s);
-        for &(s, at) in &self.list {
-            if at <= i {
-                cur = Some(s);
+        let mut cur = self.starts.first().map(|s| s.section);
+        for s in &self.starts {
+            if s.line <= i {
+                cur = Some(s.section);
             }
         }
         cur
+    }
+    /// The first section heading below line `i`.
+    #[must_use]
+    pub fn next_after(&self, i: usize) -> Option<SectionStart> {
+        self.starts.iter().find(|s| s.line > i).copied()
+    }
+}
+
+impl std::ops::Deref for Sections {
+    type Target = [SectionStart];
+    fn deref(&self) -> &[SectionStart] {
+        &self.starts
     }
 }
 

@@ -5,6 +5,7 @@ pub mod headings;
 pub mod owners;
 pub mod scan;
 pub mod template;
+pub mod tuning;
 
 pub use headings::{Sections, find_annexes, find_sections, section_at, toc_end};
 pub use template::{Template, Templates, templates};
@@ -15,4 +16,11 @@ use crate::lines::Line;
 #[must_use]
 pub fn loc(l: &Line) -> Loc {
     Loc { page: l.page, line: l.no, bbox: l.bbox }
+}
+
+/// `to - from` in positions, signed (positive: `to` is below `from`).
+#[must_use]
+pub fn pos_delta(from: usize, to: usize) -> i64 {
+    let d = i64::try_from(from.abs_diff(to)).unwrap_or(i64::MAX);
+    if to >= from { d } else { -d }
 }

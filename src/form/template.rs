@@ -24,6 +24,41 @@ impl FieldType {
     }
 }
 
+/// Which option list of `Templates::lists` a field takes its options from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ListId(usize);
+
+impl ListId {
+    /// The list's index in `Templates::lists`.
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// What a field holds; choice and checkbox fields carry their option list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Choice(ListId),
+    Checkboxes(ListId),
+    /// Structure only: a heading whose sub-fields carry the values.
+    None,
+}
+
+impl FieldKind {
+    /// The field type the record prints.
+    #[must_use]
+    pub fn ty(self) -> FieldType {
+        match self {
+            FieldKind::Text => FieldType::Text,
+            FieldKind::Choice(_) => FieldType::Choice,
+            FieldKind::Checkboxes(_) => FieldType::Checkboxes,
+            FieldKind::None => FieldType::None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct OptSpec {
     pub label: String,
@@ -121,9 +156,15 @@ pub struct FieldSpec {
     pub number: Option<u32>,
     pub labels: Vec<String>,
     pub keys: Vec<String>,
-    pub ty: FieldType,
-    pub list: Option<usize>,
+    pub kind: FieldKind,
     pub role: FieldRole,
+}
+
+impl FieldSpec {
+    #[must_use]
+    pub fn ty(&self) -> FieldType {
+        self.kind.ty()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -147,8 +188,17 @@ pub struct Templates {
 
 impl Templates {
     #[must_use]
-    pub fn list(&self, i: usize) -> &OptionList {
-        &self.lists[i]
+    pub fn list(&self, id: ListId) -> &OptionList {
+        &self.lists[id.0]
+    }
+    /// The list named `id` (`CB-SYS`).
+    #[must_use]
+    pub fn list_named(&self, id: &str) -> Option<ListId> {
+        self.lists.iter().position(|l| l.id == id).map(ListId)
+    }
+    /// Every list with its id.
+    pub fn list_ids(&self) -> impl Iterator<Item = (ListId, &OptionList)> {
+        self.lists.iter().enumerate().map(|(i, l)| (ListId(i), l))
     }
     #[must_use]
     pub fn by_form(&self, form: &str) -> Option<&Template> {
@@ -213,7 +263,7 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
     // stack of (indent, field index) for nesting fields
     let mut field_stack: Vec<(usize, usize)> = Vec::new();
     let mut cur_group: Option<(usize, usize)> = None; // (indent, group)
-    let list_of = |id: &str| lists.iter().position(|l| l.id == id).unwrap_or_else(|| panic!("unknown list {id}"));
+    let list_of = |id: &str| ListId(lists.iter().position(|l| l.id == id).unwrap_or_else(|| panic!("unknown list {id}")));
     for line in src.lines() {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
@@ -243,11 +293,11 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
                     own_field: None,
                 };
                 let own = match tok.get(3).copied() {
-                    Some("text") => Some((FieldType::Text, None, FieldRole::ItemValue)),
-                    Some("switch") => Some((FieldType::Checkboxes, Some(list_of(tok[4])), FieldRole::Switch)),
+                    Some("text") => Some((FieldKind::Text, FieldRole::ItemValue)),
+                    Some("switch") => Some((FieldKind::Checkboxes(list_of(tok[4])), FieldRole::Switch)),
                     _ => None,
                 };
-                if let Some((ty, list, role)) = own {
+                if let Some((kind, role)) = own {
                     spec.own_field = Some(t.fields.len());
                     t.fields.push(FieldSpec {
                         section,
@@ -258,8 +308,7 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
                         number: None,
                         keys: spec.keys.clone(),
                         labels: titles,
-                        ty,
-                        list,
+                        kind,
                         role,
                     });
                 }
@@ -289,8 +338,7 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
                         number: None,
                         labels: vec![name.clone()],
                         keys: vec![key(&name)],
-                        ty: FieldType::Text,
-                        list: None,
+                        kind: FieldKind::Text,
                         role: FieldRole::GroupHeading,
                     });
                 }
@@ -315,14 +363,14 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
                     Some(n) => n.to_string(),
                     None => labels[0].clone(),
                 });
-                let ty = match tok[3] {
-                    "text" => FieldType::Text,
-                    "choice" => FieldType::Choice,
-                    "checkboxes" => FieldType::Checkboxes,
-                    "none" => FieldType::None,
+                let list = || list_of(tok.get(4).unwrap_or_else(|| panic!("{} names no option list", tok[2])));
+                let kind = match tok[3] {
+                    "text" => FieldKind::Text,
+                    "choice" => FieldKind::Choice(list()),
+                    "checkboxes" => FieldKind::Checkboxes(list()),
+                    "none" => FieldKind::None,
                     other => panic!("unknown field type {other}"),
                 };
-                let list = tok.get(4).map(|id| list_of(id));
                 let f = t.fields.len();
                 t.fields.push(FieldSpec {
                     section,
@@ -333,8 +381,7 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
                     number,
                     keys: labels.iter().map(|s| key(s)).collect(),
                     labels,
-                    ty,
-                    list,
+                    kind,
                     role: FieldRole::Normal,
                 });
                 field_stack.push((indent, f));
@@ -376,12 +423,6 @@ mod tests {
         let f4 = t.by_form("様式4").unwrap();
         assert_eq!(f4.kind, "全項目評価書");
         assert_eq!(f4.sections.len(), 6);
-        // every choice and checkbox field names a list
-        for f in &f4.fields {
-            if matches!(f.ty, FieldType::Choice | FieldType::Checkboxes) {
-                assert!(f.list.is_some(), "{:?}", f.labels);
-            }
-        }
         let kiroku = f4.fields.iter().position(|f| f.labels[0] == "主な記録項目").unwrap();
         assert_eq!(f4.path(kiroku, None), vec!["II", "2", "4", "主な記録項目"]);
         let sys = f4.fields.iter().position(|f| f.labels[0] == "他のシステムとの接続").unwrap();
