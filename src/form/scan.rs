@@ -123,7 +123,7 @@ impl<'a> Labels<'a> {
 
 /// Where labels may start on one line (key offsets), in the order they are tried.
 struct Starts {
-    starts: Vec<usize>,
+    offsets: Vec<usize>,
     /// starts right after a bracketed value (`[ 行っている ユーザ認証の管理`)
     after_value: Vec<usize>,
     /// PDF rows: key offsets where each cell ends
@@ -131,7 +131,7 @@ struct Starts {
 }
 
 /// A place on a line where a label may start.
-struct Start<'s> {
+struct LabelSpot<'s> {
     line: usize,
     /// key offset of the start (before the numbering)
     start: usize,
@@ -215,8 +215,8 @@ impl Scanner<'_> {
         let (t, l) = (self.t, &self.lines[i]);
         let Some((group, n)) = group_heading(t, l, sec, self.ctx_item) else { return false };
         self.out.label_lines.insert(i);
-        let g = &t.groups[group];
-        if let Some(hf) = g.heading_field {
+        let group_spec = &t.groups[group];
+        if let Some(hf) = group_spec.heading_field {
             let name_len = l.key.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
             let digits = l.key[name_len..].chars().take_while(char::is_ascii_digit).count();
             let kc = l.key[..name_len].chars().count() + digits;
@@ -224,8 +224,8 @@ impl Scanner<'_> {
         }
         // a heading of a later item moves the context forward (scrambled pages print
         // an item's risks before its heading); an earlier one does not pull it back
-        if self.ctx_item.is_none_or(|c| g.item > c && t.items[g.item].section == t.items[c].section) {
-            self.ctx_item = Some(g.item);
+        if self.ctx_item.is_none_or(|c| group_spec.item > c && t.items[group_spec.item].section == t.items[c].section) {
+            self.ctx_item = Some(group_spec.item);
         }
         self.out.headings.push(Heading { group, n, line: i });
         true
@@ -290,7 +290,7 @@ impl Scanner<'_> {
             cell_ends.push(l.key.chars().count());
         }
         starts.extend(circled_starts(&l.key));
-        Starts { starts, after_value, cell_ends }
+        Starts { offsets: starts, after_value, cell_ends }
     }
 
     /// Try a label at each start; true when one was read.
@@ -299,7 +299,7 @@ impl Scanner<'_> {
         let multi = self.lines[i].raw.contains('\t');
         let mut matched = false;
         let mut consumed = 0usize;
-        for &start in &starts.starts {
+        for &start in &starts.offsets {
             if matched && !multi {
                 break;
             }
@@ -312,7 +312,7 @@ impl Scanner<'_> {
             if start > 0 && num.is_none() && !multi && !starts.after_value.contains(&start) {
                 continue;
             }
-            if let Some(end) = self.label_at(&Start { line: i, start, skip, num, rest }, sec, &starts.cell_ends) {
+            if let Some(end) = self.label_at(&LabelSpot { line: i, start, skip, num, rest }, sec, &starts.cell_ends) {
                 matched = true;
                 consumed = end;
             }
@@ -321,7 +321,7 @@ impl Scanner<'_> {
     }
 
     /// The longest label of the template at `at`; where it ends (key offset).
-    fn label_at(&mut self, at: &Start, sec: Option<usize>, cell_ends: &[usize]) -> Option<usize> {
+    fn label_at(&mut self, at: &LabelSpot, sec: Option<usize>, cell_ends: &[usize]) -> Option<usize> {
         let l = &self.lines[at.line];
         let multi = l.raw.contains('\t');
         for k in 0..self.labels.keys.len() {
@@ -356,7 +356,7 @@ impl Scanner<'_> {
 
     /// Which field a label several fields print is, by context: same section, same item,
     /// same number. None: an ambiguous label outside its section.
-    fn choose_field(&mut self, at: &Start, sec: Option<usize>, lk: &str) -> Option<usize> {
+    fn choose_field(&mut self, at: &LabelSpot, sec: Option<usize>, lk: &str) -> Option<usize> {
         let t = self.t;
         let cands = &self.labels.by_label[lk];
         // a label of no field of this section, just above the next section's heading:
@@ -398,7 +398,7 @@ impl Scanner<'_> {
     /// A tolerant form keeps a numbered label it does not know as a text field.
     fn unknown_label(&mut self, i: usize, sec: Option<usize>) {
         let (t, l) = (self.t, &self.lines[i]);
-        let (Some(s), Some(c)) = (sec, l.key.chars().next().and_then(circled)) else { return };
+        let (Some(sec), Some(number)) = (sec, l.key.chars().next().and_then(circled)) else { return };
         let item = self.unknown_item.map(|n| n.to_string()).or_else(|| self.ctx_item.map(|it| t.items[it].n.to_string()));
         let label_text: String = l.text.chars().skip(1).collect::<String>().trim().to_string();
         let (label, rest_off) = match label_text.split_once(' ') {
@@ -409,9 +409,9 @@ impl Scanner<'_> {
         if label.is_empty() {
             return;
         }
-        let mut path = vec![t.sections[s].roman.clone()];
+        let mut path = vec![t.sections[sec].roman.clone()];
         path.extend(item);
-        path.push(c.to_string());
+        path.push(number.to_string());
         self.out.unknowns.push(Unknown { path, label, at: LabelAt { line: i, end_line: i, end_off: rest_off, tail_end: None } });
         self.out.label_lines.insert(i);
     }
