@@ -472,6 +472,20 @@ mod tests {
     }
 
     #[test]
+    fn grid_line_below_its_label() {
+        let ex = crate::fields::read_test_text(
+            "Ⅱ 特定個人情報ファイルの概要\n2. 基本情報\n主な記録項目\n[ ○ ] 個人番号 [ ] 4情報(氏名、性別、生年月日、住所)\n",
+        );
+        let f = ex.fields.iter().find(|f| f.label == "主な記録項目").expect("主な記録項目");
+        let crate::fields::Options::Boxes(boxes) = &f.options else { panic!("{:?}", f.options) };
+        assert_eq!((boxes[0].label.as_str(), boxes[0].checked, boxes[0].certainty), ("個人番号", Some(true), Certainty::Exact));
+        assert_eq!(boxes[3].checked, Some(false));
+        assert_eq!(boxes[3].certainty, Certainty::Exact);
+        // the boxes the line does not print are unknown
+        assert_eq!(boxes[1].checked, None);
+    }
+
+    #[test]
     fn whole_boxes_exact() {
         let r = run("CB-KANSA", &["[ ○ ] 自己点検 [ ] 内部監査 [ ] 外部監査"]);
         assert_eq!(checked(&r), vec![Some(true), Some(false), Some(false)]);

@@ -266,3 +266,26 @@ fn value_key(all_opts: &HashSet<&str>, k: String, open_after: bool) -> Option<St
     }
     open_after.then(|| (*o).to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::read_test_text;
+    use super::*;
+
+    #[test]
+    fn inline_choice_is_exact() {
+        let ex = read_test_text("Ⅰ 基本情報\n1. 特定個人情報ファイルを取り扱う事務\n③対象人数 [ 30万人以上 ] <選択肢> 1) 1,000人未満\n");
+        let f = ex.fields.iter().find(|f| f.id() == "I/1/3").expect("対象人数");
+        assert_eq!(f.value.as_deref(), Some("30万人以上"));
+        assert_eq!(f.certainty, Certainty::Exact);
+    }
+
+    #[test]
+    fn value_not_in_list_is_null() {
+        let ex = read_test_text("Ⅰ 基本情報\n1. 特定個人情報ファイルを取り扱う事務\n③対象人数 [ 約30万人 ]\n");
+        let f = ex.fields.iter().find(|f| f.id() == "I/1/3").expect("対象人数");
+        assert_eq!(f.value, None);
+        assert_eq!(f.certainty, Certainty::Unknown);
+        assert!(ex.diags.iter().any(|d| d.code == Code::OptionNotInList));
+    }
+}

@@ -247,3 +247,14 @@ impl Reader<'_, '_> {
         }
     }
 }
+
+/// Read the fields of a small 様式4 text written in a test.
+#[cfg(test)]
+fn read_test_text(text: &str) -> Extraction {
+    let tpls = crate::form::templates();
+    let form = tpls.by_form("様式4").expect("様式4");
+    let lines = crate::lines::to_lines(text).0.lines;
+    let sections = crate::form::find_sections(form, &lines);
+    let doc = Doc { tpls, form, lines: &lines, sections: &sections, body: 0..lines.len(), layout: Layout::Lines, flattened: false };
+    read_fields(&doc)
+}

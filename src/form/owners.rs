@@ -169,3 +169,33 @@ impl Owners<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::scan::scan;
+    use crate::form::{find_sections, templates};
+
+    #[test]
+    fn each_system_owns_its_fields() {
+        let tpls = templates();
+        let t = tpls.by_form("様式4").unwrap();
+        let text = "Ⅰ 基本情報\n2. 特定個人情報ファイルを取り扱う事務において使用するシステム\nシステム1\n①システムの名称 住基システム\nシステム2\n①システムの名称 税務システム\n";
+        let lines = crate::lines::to_lines(text).0.lines;
+        let sections = find_sections(t, &lines);
+        let s = scan(tpls, t, &lines, 0..lines.len(), &sections);
+        assert_eq!(s.headings.len(), 2);
+        let mut diags = Vec::new();
+        let hits = resolve_owners(t, s.hits, &s.headings, &lines, &mut diags);
+        let paths: Vec<Vec<String>> = hits.iter().map(|h| t.path(h.field, h.group_n)).collect();
+        assert_eq!(paths, [["I", "2", "システム1", "1"], ["I", "2", "システム2", "1"]]);
+        assert!(hits.iter().all(|h| !h.inferred));
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn owner_cost_prefers_above() {
+        assert!(owner_cost(10) < owner_cost(-1));
+        assert!(owner_cost(-1) < owner_cost(OWNER_ABOVE + 1));
+    }
+}

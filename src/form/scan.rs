@@ -486,3 +486,48 @@ pub(crate) fn key_to_text_offset(text: &str, n: usize) -> usize {
     }
     text.chars().count()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::{find_sections, templates};
+
+    /// The scan of a small 様式4 text.
+    pub(crate) fn scan_text(text: &str) -> (Vec<Line>, Scan) {
+        let tpls = templates();
+        let t = tpls.by_form("様式4").unwrap();
+        let lines = crate::lines::to_lines(text).0.lines;
+        let sections = find_sections(t, &lines);
+        let s = scan(tpls, t, &lines, 0..lines.len(), &sections);
+        (lines, s)
+    }
+
+    #[test]
+    fn section_item_and_label() {
+        let (lines, s) = scan_text("Ⅰ 基本情報\n1. 特定個人情報ファイルを取り扱う事務\n①事務の名称 住民基本台帳に関する事務\n");
+        let t = templates().by_form("様式4").unwrap();
+        // the section heading and the item heading are structure, not values
+        assert!(s.label_lines.contains(&0) && s.label_lines.contains(&1));
+        assert_eq!(s.hits.len(), 1);
+        let h = &s.hits[0];
+        assert_eq!(t.fields[h.field].labels[0], "事務の名称");
+        assert_eq!((h.at.line, h.at.end_line), (2, 2));
+        let value: String = lines[2].text.chars().skip(h.at.end_off).collect();
+        assert_eq!(value.trim(), "住民基本台帳に関する事務");
+    }
+
+    #[test]
+    fn labels_in_the_cells_of_a_pdf_row() {
+        let tpls = templates();
+        let t = tpls.by_form("様式4").unwrap();
+        let rows = ["Ⅰ 基本情報", "6. 情報提供ネットワークシステムによる情報連携", "①実施の有無\t[ 実施する ]\t②法令上の根拠\t番号法"];
+        let lines: Vec<Line> = rows.iter().enumerate().map(|(i, r)| Line::new(i, None, (*r).to_string())).collect();
+        let s = scan(tpls, t, &lines, 0..lines.len(), &find_sections(t, &lines));
+        let labels: Vec<&str> = s.hits.iter().map(|h| t.fields[h.field].labels[0].as_str()).collect();
+        assert_eq!(labels, ["実施の有無", "法令上の根拠"]);
+        // the first value ends where the second label starts
+        let h = &s.hits[0];
+        let value: String = lines[2].text.chars().skip(h.at.end_off).take(h.at.tail_end.unwrap() - h.at.end_off).collect();
+        assert_eq!(value.trim(), "[ 実施する ]");
+    }
+}
