@@ -8,11 +8,11 @@
 //! settled by the lone marks near the group: none → unchecked; exactly as many as needed →
 //! checked; anything else → `null` with `ambiguous_checkbox`.
 
-use super::marks::{Piece, lone_marks, pieces};
+use super::marks::{BodyPieces, Piece, lone_marks, pieces};
 use super::{Certainty, Doc};
 use crate::diag::{Code, Diag};
 use crate::form::pos_delta;
-use crate::form::scan::LabelAt;
+use crate::form::scan::{LabelAt, key_to_text_offset};
 use crate::form::template::{ListId, OptionList};
 use crate::form::tuning::{BOX_BARE_REACH, BOX_BELOW, BOX_GRID_GAP, BOX_REACH, BOX_SPLIT_ABOVE, BOX_STRAY_MARK};
 use crate::normalize::key;
@@ -60,20 +60,9 @@ fn detail_of(list: &OptionList, o: usize, label: &str) -> Option<String> {
     }
     let t = crate::normalize::fold(label);
     // drop the option's own words, then keep what stands in the brackets
-    let ok = &list.options[o].key;
-    let mut seen = 0;
-    let mut start = t.len();
-    for (i, c) in t.char_indices() {
-        if seen == ok.chars().count() {
-            start = i;
-            break;
-        }
-        if !c.is_whitespace() {
-            seen += 1;
-        }
-    }
-    let rest = t[start.min(t.len())..].trim();
-    let rest = rest.trim_start_matches(['(', '（']).trim();
+    let start = key_to_text_offset(&t, list.options[o].key.chars().count());
+    let rest: String = t.chars().skip(start).collect();
+    let rest = rest.trim().trim_start_matches(['(', '（']).trim();
     let inner = match rest.find([')', '）']) {
         Some(p) => &rest[..p],
         None => rest,
@@ -89,15 +78,15 @@ enum Work {
 }
 
 /// A body line with brackets, marks or box labels that no label stands on.
-struct Cand {
+struct Cand<'p> {
     i: usize,
     lone: usize,
-    ps: Vec<Piece>,
+    ps: &'p [Piece],
     /// lists that can own all of the line's labels; None: the line has no label
     compatible: Option<Vec<bool>>,
 }
 
-impl Cand {
+impl Cand<'_> {
     fn has_mark(&self) -> bool {
         self.lone > 0 || self.ps.iter().any(|p| matches!(p, Piece::Open { mark: true }))
     }
@@ -106,12 +95,22 @@ impl Cand {
 /// Read every checkbox group: its inline pieces, then the loose piece lines of the body
 /// (a run of them is one grid, given whole to the nearest label whose list owns all its
 /// labels; single lines to the nearest compatible label), then settle each box.
-pub(super) fn read_boxes(doc: &Doc, hits: &[&BoxHit], choice_lines: &[usize], label_lines: &HashSet<usize>) -> Vec<BoxResult> {
+pub(super) fn read_boxes(
+    doc: &Doc,
+    hits: &[&BoxHit],
+    choice_lines: &[usize],
+    label_lines: &HashSet<usize>,
+    body_pieces: &BodyPieces,
+) -> Vec<BoxResult> {
     let lines = doc.lines;
     let mut work = inline_work(doc, hits);
     let hit_end_lines: HashSet<usize> = hits.iter().map(|h| h.at.end_line).collect();
-    let cands: Vec<Cand> =
-        doc.body.clone().filter(|i| !hit_end_lines.contains(i) && !label_lines.contains(i)).filter_map(|i| cand(doc, i)).collect();
+    let cands: Vec<Cand> = doc
+        .body
+        .clone()
+        .filter(|i| !hit_end_lines.contains(i) && !label_lines.contains(i))
+        .filter_map(|i| cand(doc, i, body_pieces))
+        .collect();
     let grids = Grids { doc, hits, choice_lines, centred: lines.first().is_some_and(|l| l.bbox.is_some()) };
     // lone marks no group took: a group missing marks may have lost them to these
     let mut free_marks: Vec<usize> = Vec::new();
@@ -173,10 +172,10 @@ fn inline_work(doc: &Doc, hits: &[&BoxHit]) -> Vec<Vec<Work>> {
 }
 
 /// Line `i` as a loose piece line, when it has brackets, marks or box labels.
-fn cand(doc: &Doc, i: usize) -> Option<Cand> {
+fn cand<'p>(doc: &Doc, i: usize, body_pieces: &'p BodyPieces) -> Option<Cand<'p>> {
     let l = &doc.lines[i];
     let lone = lone_marks(&l.text);
-    let ps = if lone > 0 { vec![] } else { pieces(&l.text) };
+    let ps = if lone > 0 { &[] } else { body_pieces.of(i) };
     let label_keys: Vec<String> = ps
         .iter()
         .filter_map(|p| match p {

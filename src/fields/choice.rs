@@ -1,7 +1,7 @@
 //! Choice values: inline after the label (`[ value`) is exact; the others take the nearest
 //! free value piece of their section whose text is one of their options.
 
-use super::marks::{Piece, pieces};
+use super::marks::{BodyPieces, Piece, pieces};
 use super::text::tail_text;
 use super::{Certainty, Doc, FieldOut, Layout};
 use crate::diag::{Code, Diag};
@@ -31,8 +31,15 @@ struct Token {
 /// Choices: the value printed right after the label (`[ value`) is exact; the others take
 /// the nearest free value piece of their section whose text is one of their options
 /// (nearest first over all fields, each piece used once).
-pub(super) fn place_choices(doc: &Doc, hits: &[Hit], jobs: &[Job], fields: &mut [FieldOut], diags: &mut Vec<Diag>) {
-    let tokens = choice_tokens(doc);
+pub(super) fn place_choices(
+    doc: &Doc,
+    body_pieces: &BodyPieces,
+    hits: &[Hit],
+    jobs: &[Job],
+    fields: &mut [FieldOut],
+    diags: &mut Vec<Diag>,
+) {
+    let tokens = choice_tokens(doc, body_pieces);
     let mut used = vec![false; tokens.len()];
     let mut pending: Vec<Job> = Vec::new();
     for &job in jobs {
@@ -217,17 +224,20 @@ fn inline_choice(tail: &str) -> Inline {
 /// Every piece of text that may be a selected choice value: bracketed text, text before a
 /// trailing `[`, text after a leading `]`, or a whole line that is exactly an option.
 /// Option-list lines (`1) …`, `<選択肢>`) are not values.
-fn choice_tokens(doc: &Doc) -> Vec<Token> {
+fn choice_tokens(doc: &Doc, body_pieces: &BodyPieces) -> Vec<Token> {
     let all_opts: HashSet<&str> =
         doc.tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.as_str())).collect();
     let mut out = Vec::new();
     for i in doc.body.clone() {
         let l = &doc.lines[i];
-        let text = match l.text.find("<選択肢>") {
-            Some(p) => &l.text[..p],
-            None => &l.text,
+        let cut;
+        let ps: &[Piece] = match l.text.find("<選択肢>") {
+            Some(p) => {
+                cut = pieces(&l.text[..p]);
+                &cut
+            }
+            None => body_pieces.of(i),
         };
-        let ps = pieces(text);
         for (pi, p) in ps.iter().enumerate() {
             let next = ps.get(pi + 1);
             let cand = match p {

@@ -136,6 +136,26 @@ pub fn lone_marks(text: &str) -> usize {
     if !t.is_empty() && t.iter().all(|&c| is_mark(c)) { t.len() } else { 0 }
 }
 
+/// The pieces of every line of the body, cut once for the choice and checkbox readers.
+pub struct BodyPieces {
+    start: usize,
+    lines: Vec<Vec<Piece>>,
+}
+
+impl BodyPieces {
+    #[must_use]
+    pub fn new(lines: &[crate::lines::Line], body: std::ops::Range<usize>) -> BodyPieces {
+        // (an empty body may have its start after its end)
+        let body_lines = lines.get(body.clone()).unwrap_or_default();
+        BodyPieces { start: body.start, lines: body_lines.iter().map(|l| pieces(&l.text)).collect() }
+    }
+    /// The pieces of body line `i` (an index into the lines).
+    #[must_use]
+    pub fn of(&self, i: usize) -> &[Piece] {
+        &self.lines[i - self.start]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

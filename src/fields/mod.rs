@@ -17,6 +17,7 @@ use crate::lines::Line;
 use checkbox::{BoxHit, BoxOut, read_boxes};
 use choice::{Job, place_choices};
 use flattened::labels_first;
+use marks::BodyPieces;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use text::read_text;
@@ -118,8 +119,10 @@ pub fn read_fields(doc: &Doc) -> Extraction {
     };
     r.known_fields();
     r.unknown_fields(&unknowns);
-    place_choices(doc, &r.hits, &r.choice_jobs, &mut r.fields, &mut r.diags);
-    r.checkboxes();
+    // the bracket pieces of every body line, for the choice and checkbox readers
+    let body_pieces = BodyPieces::new(doc.lines, doc.body.clone());
+    place_choices(doc, &body_pieces, &r.hits, &r.choice_jobs, &mut r.fields, &mut r.diags);
+    r.checkboxes(&body_pieces);
     if doc.flattened {
         labels_first(doc, &r.label_lines, &r.value_cells, &mut r.fields);
     }
@@ -230,12 +233,12 @@ impl Reader<'_, '_> {
     }
 
     /// Checkbox groups: every box of each group, settled from the pieces given to it.
-    fn checkboxes(&mut self) {
+    fn checkboxes(&mut self, body_pieces: &BodyPieces) {
         let t = self.doc.form;
         let choice_lines: Vec<usize> =
             self.hits.iter().filter(|h| t.fields[h.field].ty() == FieldType::Choice).map(|h| h.at.line).collect();
         let box_hits: Vec<&BoxHit> = self.box_jobs.iter().map(|(_, b)| b).collect();
-        let results = read_boxes(self.doc, &box_hits, &choice_lines, &self.label_lines);
+        let results = read_boxes(self.doc, &box_hits, &choice_lines, &self.label_lines, body_pieces);
         for (&(fi, _), r) in self.box_jobs.iter().zip(results) {
             let f = &mut self.fields[fi];
             f.certainty = r.certainty;
