@@ -409,8 +409,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
     // a document whose body begins mid-section (a fragment) starts at line 0
     let body_start = if sections.first().is_some_and(|s| s.section > 0) && cover.kind.is_none() { 0 } else { body_start };
     let layout = if pages.format == crate::lines::Format::Text { Layout::Lines } else { Layout::Cells };
-    let doc = Doc { tpls, form: t, lines, sections, body: body_start..body_end, layout, flattened: fl.flattened };
-    let ex = fields::read_fields(&doc);
+    let ex = fields::read_fields(&Doc { tpls, form: t, lines, sections, body: body_start..body_end, layout, flattened: fl.flattened });
     diags.extend(ex.diags);
     if cover.kind.is_none() && cover.form.is_none() {
         diags.push(Diag::new(Code::NoCover, "no cover page was found; document fields are null"));
