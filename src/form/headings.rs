@@ -186,6 +186,7 @@ impl std::ops::Deref for Sections {
 }
 
 /// `システム1` / `委託事項2` / `提供先3` / `移転先1` / `リスク1:` / `リスク:` headings.
+/// Returns the group's index in `Template::groups` and, for a repeated group, its number.
 pub(crate) fn group_heading(t: &Template, l: &Line, sec: Option<usize>, ctx_item: Option<usize>) -> Option<(usize, Option<u32>)> {
     let k = l.key.as_str();
     if k.contains('~') {
