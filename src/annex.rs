@@ -1,11 +1,11 @@
 //! The 別添 tables after the body: 特定個人情報ファイル記録項目 (one list of items per file)
 //! and 変更箇所 (one row per change, by its date, item and 提出時期).
 
-use crate::body::{AnnexKind, Body};
 use crate::diag::{Code, Diag, Warned};
+use crate::form::Template;
+use crate::form::{AnnexKind, Body};
 use crate::input::Line;
 use crate::normalize::{join_wrapped, roman};
-use crate::template::Template;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -189,7 +189,7 @@ fn change_reason(cur: &[&Line]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::templates;
+    use crate::form::templates;
 
     fn lines(text: &str) -> Vec<Line> {
         text.lines().enumerate().map(|(i, t)| Line::new(i + 1, None, t.to_string())).collect()

@@ -65,7 +65,7 @@ pub fn process_one(path: &Path, mode: Mode) -> Record {
     let name = path.to_string_lossy().to_string();
     match mode {
         Mode::InProcess => match std::fs::read(path) {
-            Ok(bytes) => crate::extract(&bytes, &name),
+            Ok(bytes) => crate::pipeline::extract(&bytes, &name),
             Err(e) => error_record(&name, &"0".repeat(64), "text", Code::Unreadable, &format!("cannot read {name}: {e}")),
         },
         Mode::Isolated { timeout } => isolated(path, &name, timeout),

@@ -9,14 +9,12 @@
 //! documents; `score` measures a record against a hand-made answer key. See ARCHITECTURE.md.
 
 pub mod annex;
-pub mod body;
-pub mod checks;
 pub mod corpus;
 pub mod cover;
 pub mod diag;
-pub mod extract;
+pub mod fields;
+pub mod form;
 pub mod input;
-pub mod marks;
 pub mod normalize;
 pub mod output;
 pub mod pdf;
@@ -24,8 +22,8 @@ pub mod pipeline;
 pub mod policy;
 pub mod score;
 pub mod source;
-pub mod template;
 
+pub use form::template;
 pub use output::record;
 pub use output::record::{Record, extract_to_json};
 pub use pipeline::extract;

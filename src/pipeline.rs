@@ -3,14 +3,14 @@
 //! JSON record. Each stage is a plain function elsewhere; this file only calls them in order.
 
 use crate::annex::{self, Tables};
-use crate::body::{self, Headings};
 use crate::cover::{self, Cover};
 use crate::diag::{Code, Diag};
-use crate::extract::{self, FieldOut};
+use crate::fields::{self, Doc, FieldOut, Layout};
+use crate::form::{self, Headings, templates};
+use crate::input::Format;
 use crate::output::record::Record;
 use crate::policy;
 use crate::source::{self, Input, SourceInfo};
-use crate::template::templates;
 
 /// Everything read from one document, before serialization.
 #[derive(Debug, Clone, Default)]
@@ -56,15 +56,17 @@ fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
     let tpls = templates();
     let headings = Headings::find(tpls, lines);
     let cover = cover::read_cover(&cover::cells(&lines[..headings.cover_end()]), lines);
-    let Some(form) = body::choose_form(tpls, &cover, lines, &headings).take(&mut x.diags) else {
+    let Some(form) = form::choose_form(tpls, &cover, lines, &headings).take(&mut x.diags) else {
         x.diags.push(policy::unread(&pages.flavour, &x.diags));
         x.document = cover;
         return x;
     };
     let t = &tpls.forms[form];
     let sections = headings.of(form);
-    let body = body::locate(t, lines, sections, headings.cover_end(), cover.kind.is_some());
-    x.fields = read_fields(tpls, t, &pages, sections, body.range.clone()).take(&mut x.diags);
+    let body = form::locate(t, lines, sections, headings.cover_end(), cover.kind.is_some());
+    let layout = if pages.format == Format::Text { Layout::Lines } else { Layout::Cells };
+    let doc = Doc { tpls, form: t, lines, sections, body: body.range.clone(), layout, flattened: pages.flavour.flattened };
+    x.fields = fields::read_fields(&doc).take(&mut x.diags);
     x.document = policy::document(cover, tpls, t, sections, &x.fields, &pages.flavour).take(&mut x.diags);
     policy::null_garbled_texts(&mut x.fields, &pages.flavour);
     x.tables = annex::read(t, lines, &body).take(&mut x.diags);
@@ -77,16 +79,4 @@ impl Extraction {
     pub fn failed(source: SourceInfo, code: Code, message: impl Into<String>) -> Extraction {
         Extraction { source, diags: vec![Diag::new(code, message)], ..Extraction::default() }
     }
-}
-
-// TEMP until the fields stage has its context
-fn read_fields(
-    tpls: &crate::template::Templates,
-    t: &crate::template::Template,
-    pages: &crate::input::Pages,
-    sections: &[(usize, usize)],
-    body: std::ops::Range<usize>,
-) -> crate::diag::Warned<Vec<FieldOut>> {
-    let ex = extract::extract(tpls, t, &pages.lines, sections, body, pages.format != crate::input::Format::Text, pages.flavour.flattened);
-    crate::diag::Warned::new(ex.fields, ex.diags)
 }

@@ -5,9 +5,10 @@
 
 use crate::cover::{Cover, KINDS};
 use crate::diag::{Code, Diag, Warned};
-use crate::extract::{Certainty, FieldOut};
+use crate::fields::{Certainty, FieldOut};
+use crate::form::template::FieldType;
+use crate::form::{Sections, Template, Templates};
 use crate::input::Flavour;
-use crate::template::{FieldType, Template, Templates};
 
 /// Why nothing of a form was read: glyph loss, PDF pages without a text layer, or an input
 /// that is not a 評価書 at all.
@@ -28,7 +29,7 @@ pub fn document(
     mut cover: Cover,
     tpls: &Templates,
     t: &Template,
-    sections: &[(usize, usize)],
+    sections: &Sections,
     fields: &[FieldOut],
     flavour: &Flavour,
 ) -> Warned<Cover> {
@@ -50,8 +51,8 @@ pub fn document(
     }
     // no printed kind: the form's own section headings tell it when at least two are found, or
     // one that this form alone prints (様式4's Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策)
-    let distinctive = sections.iter().any(|&(s, _)| {
-        let k = &t.sections[s].key;
+    let distinctive = sections.iter().any(|s| {
+        let k = &t.sections[s.section].key;
         tpls.forms.iter().filter(|f| f.form != t.form).all(|f| f.sections.iter().all(|o| &o.key != k))
     });
     if cover.kind.is_none()

@@ -4,7 +4,7 @@
 use crate::annex;
 use crate::cover::Cover;
 use crate::diag::{Diag, Loc};
-use crate::extract::{FieldOut, Options};
+use crate::fields::{FieldOut, Options};
 use crate::pipeline::Extraction;
 use crate::source::SourceInfo;
 use serde::{Deserialize, Serialize};

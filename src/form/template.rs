@@ -24,6 +24,41 @@ impl FieldType {
     }
 }
 
+/// Which option list of `Templates::lists` a field takes its options from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ListId(usize);
+
+impl ListId {
+    /// The list's index in `Templates::lists`.
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// What a field holds; choice and checkbox fields carry their option list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Choice(ListId),
+    Checkboxes(ListId),
+    /// Structure only: a heading whose sub-fields carry the values.
+    None,
+}
+
+impl FieldKind {
+    /// The field type the record prints.
+    #[must_use]
+    pub fn ty(self) -> FieldType {
+        match self {
+            FieldKind::Text => FieldType::Text,
+            FieldKind::Choice(_) => FieldType::Choice,
+            FieldKind::Checkboxes(_) => FieldType::Checkboxes,
+            FieldKind::None => FieldType::None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct OptSpec {
     pub label: String,
@@ -121,9 +156,15 @@ pub struct FieldSpec {
     pub number: Option<u32>,
     pub labels: Vec<String>,
     pub keys: Vec<String>,
-    pub ty: FieldType,
-    pub list: Option<usize>,
+    pub kind: FieldKind,
     pub role: FieldRole,
+}
+
+impl FieldSpec {
+    #[must_use]
+    pub fn ty(&self) -> FieldType {
+        self.kind.ty()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -147,8 +188,17 @@ pub struct Templates {
 
 impl Templates {
     #[must_use]
-    pub fn list(&self, i: usize) -> &OptionList {
-        &self.lists[i]
+    pub fn list(&self, id: ListId) -> &OptionList {
+        &self.lists[id.0]
+    }
+    /// The list named `id` (`CB-SYS`).
+    #[must_use]
+    pub fn list_named(&self, id: &str) -> Option<ListId> {
+        self.lists.iter().position(|l| l.id == id).map(ListId)
+    }
+    /// Every list with its id.
+    pub fn list_ids(&self) -> impl Iterator<Item = (ListId, &OptionList)> {
+        self.lists.iter().enumerate().map(|(i, l)| (ListId(i), l))
     }
     #[must_use]
     pub fn by_form(&self, form: &str) -> Option<&Template> {
@@ -156,9 +206,12 @@ impl Templates {
     }
 }
 
-const OPTIONS: &str = include_str!("../templates/options.txt");
-const FORMS: [&str; 3] =
-    [include_str!("../templates/yoshiki4.txt"), include_str!("../templates/yoshiki3.txt"), include_str!("../templates/yoshiki2.txt")];
+const OPTIONS: &str = include_str!("../../templates/options.txt");
+const FORMS: [&str; 3] = [
+    include_str!("../../templates/yoshiki4.txt"),
+    include_str!("../../templates/yoshiki3.txt"),
+    include_str!("../../templates/yoshiki2.txt"),
+];
 
 pub fn templates() -> &'static Templates {
     static T: OnceLock<Templates> = OnceLock::new();
@@ -198,19 +251,20 @@ fn parse_options(src: &str) -> Vec<OptionList> {
 }
 
 fn parse_form(src: &str, lists: &[OptionList]) -> Template {
-    let mut t = Template {
-        form: String::new(),
-        kind: String::new(),
-        tolerant: false,
-        sections: vec![],
-        items: vec![],
-        groups: vec![],
-        fields: vec![],
+    let mut p = FormParser {
+        lists,
+        t: Template {
+            form: String::new(),
+            kind: String::new(),
+            tolerant: false,
+            sections: vec![],
+            items: vec![],
+            groups: vec![],
+            fields: vec![],
+        },
+        field_stack: Vec::new(),
+        cur_group: None,
     };
-    // stack of (indent, field index) for nesting fields
-    let mut field_stack: Vec<(usize, usize)> = Vec::new();
-    let mut cur_group: Option<(usize, usize)> = None; // (indent, group)
-    let list_of = |id: &str| lists.iter().position(|l| l.id == id).unwrap_or_else(|| panic!("unknown list {id}"));
     for line in src.lines() {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
@@ -219,127 +273,153 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
         let tok: Vec<&str> = line.split_whitespace().collect();
         match tok[0] {
             "form" => {
-                t.form = tok[1].to_string();
-                t.kind = tok[2].to_string();
-                t.tolerant = tok.get(3) == Some(&"tolerant");
+                p.t.form = tok[1].to_string();
+                p.t.kind = tok[2].to_string();
+                p.t.tolerant = tok.get(3) == Some(&"tolerant");
             }
             "section" => {
-                t.sections.push(SectionSpec { roman: tok[1].into(), title: tok[2].into(), key: key(tok[2]) });
-                field_stack.clear();
-                cur_group = None;
+                p.t.sections.push(SectionSpec { roman: tok[1].into(), title: tok[2].into(), key: key(tok[2]) });
+                p.field_stack.clear();
+                p.cur_group = None;
             }
-            "item" => {
-                let section = t.sections.len() - 1;
-                let titles: Vec<String> = tok[2].split('|').map(String::from).collect();
-                let item = t.items.len();
-                let mut spec = ItemSpec {
-                    section,
-                    n: tok[1].parse().expect("item number"),
-                    keys: titles.iter().map(|s| key(s)).collect(),
-                    titles: titles.clone(),
-                    own_field: None,
-                };
-                let own = match tok.get(3).copied() {
-                    Some("text") => Some((FieldType::Text, None, FieldRole::ItemValue)),
-                    Some("switch") => Some((FieldType::Checkboxes, Some(list_of(tok[4])), FieldRole::Switch)),
-                    _ => None,
-                };
-                if let Some((ty, list, role)) = own {
-                    spec.own_field = Some(t.fields.len());
-                    t.fields.push(FieldSpec {
-                        section,
-                        item,
-                        group: None,
-                        parent: None,
-                        tail: vec![],
-                        number: None,
-                        keys: spec.keys.clone(),
-                        labels: titles,
-                        ty,
-                        list,
-                        role,
-                    });
-                }
-                t.items.push(spec);
-                field_stack.clear();
-                cur_group = None;
-            }
-            "group" => {
-                let item = t.items.len() - 1;
-                let section = t.items[item].section;
-                let (name, repeated) = match tok[1].strip_suffix('*') {
-                    Some(n) => (n.to_string(), true),
-                    None => (tok[1].to_string(), false),
-                };
-                let g = t.groups.len();
-                let heading_text = tok.get(2) == Some(&"text");
-                let title_key = if repeated { String::new() } else { key(tok.get(2).copied().unwrap_or("")) };
-                let mut spec = GroupSpec { section, item, name: name.clone(), repeated, title_key, heading_field: None };
-                if heading_text {
-                    spec.heading_field = Some(t.fields.len());
-                    t.fields.push(FieldSpec {
-                        section,
-                        item,
-                        group: Some(g),
-                        parent: None,
-                        tail: vec![],
-                        number: None,
-                        labels: vec![name.clone()],
-                        keys: vec![key(&name)],
-                        ty: FieldType::Text,
-                        list: None,
-                        role: FieldRole::GroupHeading,
-                    });
-                }
-                t.groups.push(spec);
-                cur_group = Some((indent, g));
-                field_stack.clear();
-            }
-            "field" => {
-                while field_stack.last().is_some_and(|&(ind, _)| ind >= indent) {
-                    field_stack.pop();
-                }
-                if cur_group.is_some_and(|(ind, _)| ind >= indent) {
-                    cur_group = None;
-                }
-                let item = t.items.len() - 1;
-                let section = t.items[item].section;
-                let labels: Vec<String> = tok[2].split('|').map(String::from).collect();
-                let number = tok[1].parse::<u32>().ok();
-                let parent = field_stack.last().map(|&(_, f)| f);
-                let mut tail = parent.map(|p| t.fields[p].tail.clone()).unwrap_or_default();
-                tail.push(match number {
-                    Some(n) => n.to_string(),
-                    None => labels[0].clone(),
-                });
-                let ty = match tok[3] {
-                    "text" => FieldType::Text,
-                    "choice" => FieldType::Choice,
-                    "checkboxes" => FieldType::Checkboxes,
-                    "none" => FieldType::None,
-                    other => panic!("unknown field type {other}"),
-                };
-                let list = tok.get(4).map(|id| list_of(id));
-                let f = t.fields.len();
-                t.fields.push(FieldSpec {
-                    section,
-                    item,
-                    group: cur_group.map(|(_, g)| g),
-                    parent,
-                    tail,
-                    number,
-                    keys: labels.iter().map(|s| key(s)).collect(),
-                    labels,
-                    ty,
-                    list,
-                    role: FieldRole::Normal,
-                });
-                field_stack.push((indent, f));
-            }
+            "item" => p.item(&tok),
+            "group" => p.group(&tok, indent),
+            "field" => p.field(&tok, indent),
             other => panic!("unknown template keyword {other}"),
         }
     }
-    t
+    p.t
+}
+
+/// The state of a form file's parse.
+struct FormParser<'l> {
+    lists: &'l [OptionList],
+    t: Template,
+    /// stack of (indent, field index) for nesting fields
+    field_stack: Vec<(usize, usize)>,
+    /// (indent, group)
+    cur_group: Option<(usize, usize)>,
+}
+
+impl FormParser<'_> {
+    fn list_of(&self, id: &str) -> ListId {
+        ListId(self.lists.iter().position(|l| l.id == id).unwrap_or_else(|| panic!("unknown list {id}")))
+    }
+
+    /// `item N title|variant [text | switch LIST]`
+    fn item(&mut self, tok: &[&str]) {
+        let t = &mut self.t;
+        let section = t.sections.len() - 1;
+        let titles: Vec<String> = tok[2].split('|').map(String::from).collect();
+        let item = t.items.len();
+        let mut spec = ItemSpec {
+            section,
+            n: tok[1].parse().expect("item number"),
+            keys: titles.iter().map(|s| key(s)).collect(),
+            titles: titles.clone(),
+            own_field: None,
+        };
+        let own = match tok.get(3).copied() {
+            Some("text") => Some((FieldKind::Text, FieldRole::ItemValue)),
+            Some("switch") => Some((FieldKind::Checkboxes(self.list_of(tok[4])), FieldRole::Switch)),
+            _ => None,
+        };
+        let t = &mut self.t;
+        if let Some((kind, role)) = own {
+            spec.own_field = Some(t.fields.len());
+            t.fields.push(FieldSpec {
+                section,
+                item,
+                group: None,
+                parent: None,
+                tail: vec![],
+                number: None,
+                keys: spec.keys.clone(),
+                labels: titles,
+                kind,
+                role,
+            });
+        }
+        t.items.push(spec);
+        self.field_stack.clear();
+        self.cur_group = None;
+    }
+
+    /// `group NAME[*] [title | text]` (`*`: repeated, numbered in the text)
+    fn group(&mut self, tok: &[&str], indent: usize) {
+        let t = &mut self.t;
+        let item = t.items.len() - 1;
+        let section = t.items[item].section;
+        let (name, repeated) = match tok[1].strip_suffix('*') {
+            Some(n) => (n.to_string(), true),
+            None => (tok[1].to_string(), false),
+        };
+        let g = t.groups.len();
+        let heading_text = tok.get(2) == Some(&"text");
+        let title_key = if repeated { String::new() } else { key(tok.get(2).copied().unwrap_or("")) };
+        let mut spec = GroupSpec { section, item, name: name.clone(), repeated, title_key, heading_field: None };
+        if heading_text {
+            spec.heading_field = Some(t.fields.len());
+            t.fields.push(FieldSpec {
+                section,
+                item,
+                group: Some(g),
+                parent: None,
+                tail: vec![],
+                number: None,
+                labels: vec![name.clone()],
+                keys: vec![key(&name)],
+                kind: FieldKind::Text,
+                role: FieldRole::GroupHeading,
+            });
+        }
+        t.groups.push(spec);
+        self.cur_group = Some((indent, g));
+        self.field_stack.clear();
+    }
+
+    /// `field N|- label|variant TYPE [LIST]`, nested under the field above with less indent.
+    fn field(&mut self, tok: &[&str], indent: usize) {
+        while self.field_stack.last().is_some_and(|&(ind, _)| ind >= indent) {
+            self.field_stack.pop();
+        }
+        if self.cur_group.is_some_and(|(ind, _)| ind >= indent) {
+            self.cur_group = None;
+        }
+        let list = || self.list_of(tok.get(4).unwrap_or_else(|| panic!("{} names no option list", tok[2])));
+        let kind = match tok[3] {
+            "text" => FieldKind::Text,
+            "choice" => FieldKind::Choice(list()),
+            "checkboxes" => FieldKind::Checkboxes(list()),
+            "none" => FieldKind::None,
+            other => panic!("unknown field type {other}"),
+        };
+        let t = &mut self.t;
+        let item = t.items.len() - 1;
+        let section = t.items[item].section;
+        let labels: Vec<String> = tok[2].split('|').map(String::from).collect();
+        let number = tok[1].parse::<u32>().ok();
+        let parent = self.field_stack.last().map(|&(_, f)| f);
+        let mut tail = parent.map(|p| t.fields[p].tail.clone()).unwrap_or_default();
+        tail.push(match number {
+            Some(n) => n.to_string(),
+            None => labels[0].clone(),
+        });
+        let f = t.fields.len();
+        t.fields.push(FieldSpec {
+            section,
+            item,
+            group: self.cur_group.map(|(_, g)| g),
+            parent,
+            tail,
+            number,
+            keys: labels.iter().map(|s| key(s)).collect(),
+            labels,
+            kind,
+            role: FieldRole::Normal,
+        });
+        self.field_stack.push((indent, f));
+    }
 }
 
 impl Template {
@@ -373,12 +453,6 @@ mod tests {
         let f4 = t.by_form("様式4").unwrap();
         assert_eq!(f4.kind, "全項目評価書");
         assert_eq!(f4.sections.len(), 6);
-        // every choice and checkbox field names a list
-        for f in &f4.fields {
-            if matches!(f.ty, FieldType::Choice | FieldType::Checkboxes) {
-                assert!(f.list.is_some(), "{:?}", f.labels);
-            }
-        }
         let kiroku = f4.fields.iter().position(|f| f.labels[0] == "主な記録項目").unwrap();
         assert_eq!(f4.path(kiroku, None), vec!["II", "2", "4", "主な記録項目"]);
         let sys = f4.fields.iter().position(|f| f.labels[0] == "他のシステムとの接続").unwrap();

@@ -2,36 +2,36 @@
 //! (found once), the form choice (printed kind, form tag, else the headings), and the body's
 //! bounds (after the cover or the 項目一覧, before the 別添 変更箇所 table).
 
+use super::headings::{Sections, find_sections, section_at, toc_end};
+use super::template::{Template, Templates};
 use crate::cover::{Cover, KINDS, era_to_iso};
 use crate::diag::{Code, Diag, Warned};
-use crate::extract::{find_sections, section_at, toc_end};
 use crate::input::Line;
 use crate::normalize::roman;
-use crate::template::{Template, Templates};
 
 /// A cover stands in the first lines when no section heading says where it ends.
 const COVER_LINES_WITHOUT_HEADING: usize = 80;
 /// The first row of the 変更箇所 table: a date, then its item (`Ⅲ …`) within this many lines.
 const CHANGE_ROW_ITEM_REACH: usize = 4;
 
-/// The section headings each form's template finds in the text: `(section, line)` pairs.
+/// The section headings each form's template finds in the text.
 pub struct Headings {
-    per_form: Vec<Vec<(usize, usize)>>,
+    per_form: Vec<Sections>,
     cover_end: usize,
 }
 
 impl Headings {
     #[must_use]
     pub fn find(tpls: &Templates, lines: &[Line]) -> Headings {
-        let per_form: Vec<Vec<(usize, usize)>> = tpls.forms.iter().map(|t| find_sections(t, lines)).collect();
+        let per_form: Vec<Sections> = tpls.forms.iter().map(|t| find_sections(t, lines)).collect();
         let cover_end =
-            per_form.iter().filter_map(|s| s.first().map(|&(_, i)| i)).min().unwrap_or(lines.len().min(COVER_LINES_WITHOUT_HEADING));
+            per_form.iter().filter_map(|s| s.first().map(|s| s.line)).min().unwrap_or(lines.len().min(COVER_LINES_WITHOUT_HEADING));
         Headings { per_form, cover_end }
     }
 
     /// The form's section headings.
     #[must_use]
-    pub fn of(&self, form: usize) -> &[(usize, usize)] {
+    pub fn of(&self, form: usize) -> &Sections {
         &self.per_form[form]
     }
 
@@ -100,19 +100,19 @@ pub struct Body {
 /// page printed some of section Ⅰ above its heading; or line 0 for a fragment that begins
 /// mid-form) to the 変更箇所 table, found by its heading, its column header or its first row.
 #[must_use]
-pub fn locate(t: &Template, lines: &[Line], sections: &[(usize, usize)], cover_end: usize, printed_kind: bool) -> Body {
-    let first = sections.first().map_or(cover_end, |&(_, i)| i);
+pub fn locate(t: &Template, lines: &[Line], sections: &Sections, cover_end: usize, printed_kind: bool) -> Body {
+    let first = sections.first().map_or(cover_end, |s| s.line);
     let start = match toc_end(t, lines) {
-        Some(te) if te < first && sections.first().is_some_and(|&(s, _)| s == 0) => te,
+        Some(te) if te < first && sections.first().is_some_and(|s| s.section == 0) => te,
         _ => first,
     };
     let annexes = find_annexes(lines, start);
     let changes_at = annexes.iter().filter(|(k, _)| *k == AnnexKind::Changes).map(|&(_, i)| i).max();
-    let last_section = sections.iter().map(|&(_, i)| i).max().unwrap_or(start);
+    let last_section = sections.iter().map(|s| s.line).max().unwrap_or(start);
     let row = first_change_row(t, lines, last_section);
     let header = (last_section..lines.len()).find(|&i| lines[i].key.contains("変更前の記載") && lines[i].key.contains("変更後の記載"));
     let end = [changes_at, row, header].into_iter().flatten().min().unwrap_or(lines.len());
-    let fragment = sections.first().is_some_and(|&(s, _)| s > 0) && !printed_kind;
+    let fragment = sections.first().is_some_and(|s| s.section > 0) && !printed_kind;
     Body { range: if fragment { 0 } else { start }..end, annexes }
 }
 

@@ -71,50 +71,13 @@ pub fn pieces(text: &str) -> Vec<Piece> {
 
 /// Cut the rest of a line (from `i`) into pieces, after its leading part.
 fn finish(mut out: Vec<Piece>, chars: &[char], mut i: usize) -> Vec<Piece> {
-    let n = chars.len();
-    while i < n {
+    while i < chars.len() {
         match chars[i] {
-            '[' => {
-                let mut k = skip_ws(chars, i + 1);
-                let mut mark = false;
-                if k < n && is_mark(chars[k]) {
-                    // a mark only when followed by space, ']' or the end
-                    let k2 = skip_ws(chars, k + 1);
-                    if k2 >= n || chars[k2] == ']' || chars[k2] == '[' || k2 > k + 1 {
-                        mark = true;
-                        k = k2;
-                    }
-                }
-                if k >= n {
-                    out.push(Piece::Open { mark });
-                    i = n;
-                } else if chars[k] == ']' {
-                    let (label, e) = take_label(chars, k + 1);
-                    out.push(Piece::Box { mark, label });
-                    i = e;
-                } else if chars[k] == '[' {
-                    out.push(Piece::Open { mark });
-                    i = k;
-                } else {
-                    let (t, e) = take_label(chars, k);
-                    if e < n && chars[e] == ']' {
-                        // `[ text ]`: a bracketed value; what follows is a label again
-                        out.push(Piece::OpenText { mark, text: t });
-                        let (rest, e2) = take_label(chars, e + 1);
-                        if !rest.is_empty() {
-                            out.push(Piece::Text(rest));
-                        }
-                        i = e2;
-                    } else {
-                        out.push(Piece::OpenText { mark, text: t });
-                        i = e;
-                    }
-                }
-            }
+            '[' => i = open_bracket(&mut out, chars, i),
             ']' => {
-                let (label, e) = take_label(chars, i + 1);
+                let (label, end) = take_label(chars, i + 1);
                 out.push(Piece::Close { label });
-                i = e;
+                i = end;
             }
             _ => i += 1,
         }
@@ -122,11 +85,75 @@ fn finish(mut out: Vec<Piece>, chars: &[char], mut i: usize) -> Vec<Piece> {
     out
 }
 
+/// The piece opened by the `[` at `at`; where reading goes on.
+fn open_bracket(out: &mut Vec<Piece>, chars: &[char], at: usize) -> usize {
+    let len = chars.len();
+    let mut inner = skip_ws(chars, at + 1);
+    let mut mark = false;
+    if inner < len && is_mark(chars[inner]) {
+        // a mark only when followed by space, ']' or the end
+        let after = skip_ws(chars, inner + 1);
+        if after >= len || chars[after] == ']' || chars[after] == '[' || after > inner + 1 {
+            mark = true;
+            inner = after;
+        }
+    }
+    if inner >= len {
+        out.push(Piece::Open { mark });
+        return len;
+    }
+    match chars[inner] {
+        ']' => {
+            let (label, end) = take_label(chars, inner + 1);
+            out.push(Piece::Box { mark, label });
+            end
+        }
+        '[' => {
+            out.push(Piece::Open { mark });
+            inner
+        }
+        _ => {
+            let (text, end) = take_label(chars, inner);
+            out.push(Piece::OpenText { mark, text });
+            if end < len && chars[end] == ']' {
+                // `[ text ]`: a bracketed value; what follows is a label again
+                let (rest, after) = take_label(chars, end + 1);
+                if !rest.is_empty() {
+                    out.push(Piece::Text(rest));
+                }
+                after
+            } else {
+                end
+            }
+        }
+    }
+}
+
 /// A line that is nothing but marks (`○`, `○ ○`): how many.
 #[must_use]
 pub fn lone_marks(text: &str) -> usize {
     let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
     if !t.is_empty() && t.iter().all(|&c| is_mark(c)) { t.len() } else { 0 }
+}
+
+/// The pieces of every line of the body, cut once for the choice and checkbox readers.
+pub struct BodyPieces {
+    start: usize,
+    lines: Vec<Vec<Piece>>,
+}
+
+impl BodyPieces {
+    #[must_use]
+    pub fn new(lines: &[crate::input::Line], body: std::ops::Range<usize>) -> BodyPieces {
+        // (an empty body may have its start after its end)
+        let body_lines = lines.get(body.clone()).unwrap_or_default();
+        BodyPieces { start: body.start, lines: body_lines.iter().map(|l| pieces(&l.text)).collect() }
+    }
+    /// The pieces of body line `i` (an index into the lines).
+    #[must_use]
+    pub fn of(&self, i: usize) -> &[Piece] {
+        &self.lines[i - self.start]
+    }
 }
 
 #[cfg(test)]

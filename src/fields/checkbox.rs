@@ -1,0 +1,528 @@
+//! Checkbox groups: every option of the group in template order, each `checked`
+//! true/false/null with how it was placed.
+//!
+//! Whole boxes (`[ ○ ] label`) are exact. In scrambled dumps a box is split into an open
+//! bracket (`[ ○` or `[` at a line's end), a close with its label (`] label`) and maybe a
+//! lone `○` elsewhere. An open that follows option k on its line belongs to option k+1 (the
+//! form prints groups in two columns, in template order). Opens without a mark are then
+//! settled by the lone marks near the group: none → unchecked; exactly as many as needed →
+//! checked; anything else → `null` with `ambiguous_checkbox`.
+
+use super::marks::{BodyPieces, Piece, lone_marks, pieces};
+use super::{Certainty, Doc};
+use crate::diag::{Code, Diag};
+use crate::form::pos_delta;
+use crate::form::scan::{LabelAt, key_to_text_offset};
+use crate::form::template::{ListId, OptionList};
+use crate::form::tuning::{BOX_BARE_REACH, BOX_BELOW, BOX_GRID_GAP, BOX_REACH, BOX_SPLIT_ABOVE, BOX_STRAY_MARK};
+use crate::normalize::key;
+use std::collections::HashSet;
+
+/// One box of a group.
+#[derive(Debug, Clone)]
+pub struct BoxOut {
+    pub label: String,
+    pub checked: Option<bool>,
+    pub detail: Option<String>,
+    pub certainty: Certainty,
+}
+
+/// A checkbox group's label in the text.
+#[derive(Debug, Clone)]
+pub struct BoxHit {
+    pub at: LabelAt,
+    pub list: ListId,
+    /// A section switch: its heading line may carry the open bracket.
+    pub switch: bool,
+}
+
+/// A group's boxes, its certainty, its その他 text and what was noticed.
+pub struct BoxResult {
+    pub boxes: Vec<BoxOut>,
+    pub certainty: Certainty,
+    pub other_text: Option<String>,
+    pub diags: Vec<Diag>,
+}
+
+/// The option a box label names.
+fn match_opt(list: &OptionList, label: &str) -> Option<usize> {
+    let k = key(label);
+    if k.is_empty() {
+        return None;
+    }
+    list.find_prefix(&k)
+}
+
+/// The free text a box takes in its brackets (`その他（ eLTAX ）`).
+fn detail_of(list: &OptionList, o: usize, label: &str) -> Option<String> {
+    if !list.options[o].has_detail {
+        return None;
+    }
+    let t = crate::normalize::fold(label);
+    // drop the option's own words, then keep what stands in the brackets
+    let start = key_to_text_offset(&t, list.options[o].key.chars().count());
+    let rest: String = t.chars().skip(start).collect();
+    let rest = rest.trim().trim_start_matches(['(', '（']).trim();
+    let inner = match rest.find([')', '）']) {
+        Some(p) => &rest[..p],
+        None => rest,
+    };
+    let inner = inner.trim();
+    if inner.is_empty() { None } else { Some(inner.to_string()) }
+}
+
+/// What a group was given: a piece (with its line) or a line of lone marks (how many).
+enum Work {
+    Piece(usize, Piece),
+    Lone(usize),
+}
+
+/// A body line with brackets, marks or box labels that no label stands on.
+struct Cand<'p> {
+    i: usize,
+    lone: usize,
+    ps: &'p [Piece],
+    /// lists that can own all of the line's labels; None: the line has no label
+    compatible: Option<Vec<bool>>,
+}
+
+impl Cand<'_> {
+    fn has_mark(&self) -> bool {
+        self.lone > 0 || self.ps.iter().any(|p| matches!(p, Piece::Open { mark: true }))
+    }
+}
+
+/// Read every checkbox group: its inline pieces, then the loose piece lines of the body
+/// (a run of them is one grid, given whole to the nearest label whose list owns all its
+/// labels; single lines to the nearest compatible label), then settle each box.
+pub(super) fn read_boxes(
+    doc: &Doc,
+    hits: &[&BoxHit],
+    choice_lines: &[usize],
+    label_lines: &HashSet<usize>,
+    body_pieces: &BodyPieces,
+) -> Vec<BoxResult> {
+    let lines = doc.lines;
+    let mut work = inline_work(doc, hits);
+    let hit_end_lines: HashSet<usize> = hits.iter().map(|h| h.at.end_line).collect();
+    let cands: Vec<Cand> = doc
+        .body
+        .clone()
+        .filter(|i| !hit_end_lines.contains(i) && !label_lines.contains(i))
+        .filter_map(|i| cand(doc, i, body_pieces))
+        .collect();
+    let grids = Grids { doc, hits, choice_lines, centred: lines.first().is_some_and(|l| l.bbox.is_some()) };
+    // lone marks no group took: a group missing marks may have lost them to these
+    let mut free_marks: Vec<usize> = Vec::new();
+    let mut c0 = 0;
+    while c0 < cands.len() {
+        // runs of piece lines with no label between them: one grid
+        let mut c1 = c0 + 1;
+        while c1 < cands.len() {
+            let (a, b) = (cands[c1 - 1].i, cands[c1].i);
+            if lines[b].pos > lines[a].pos + BOX_GRID_GAP || (a + 1..b).any(|j| label_lines.contains(&j)) {
+                break;
+            }
+            c1 += 1;
+        }
+        let run = &cands[c0..c1];
+        let grid_owner = grids.grid_owner(run);
+        for c in run {
+            let Some(k) = grid_owner.or_else(|| grids.line_owner(c)) else {
+                if c.has_mark() {
+                    free_marks.push(lines[c.i].pos);
+                }
+                continue;
+            };
+            if c.lone > 0 {
+                work[k].push(Work::Lone(c.lone));
+            } else {
+                work[k].extend(c.ps.iter().map(|p| Work::Piece(c.i, p.clone())));
+            }
+        }
+        c0 = c1;
+    }
+    let doc_has_marks = lines.iter().any(|l| l.text.contains('○'));
+    hits.iter()
+        .zip(work)
+        .map(|(h, w)| {
+            // no stray mark anywhere near the label: its unmarked boxes are empty
+            let stray = free_marks.iter().any(|&p| p.abs_diff(lines[h.at.line].pos) <= BOX_STRAY_MARK);
+            settle(doc.tpls.list(h.list), &w, doc_has_marks && stray, doc.flattened)
+        })
+        .collect()
+}
+
+/// Inline pieces (after the label on its own line) and the switch's own open bracket.
+fn inline_work(doc: &Doc, hits: &[&BoxHit]) -> Vec<Vec<Work>> {
+    let lines = doc.lines;
+    hits.iter()
+        .map(|h| {
+            let tail: String = lines[h.at.end_line].text.chars().skip(h.at.end_off).collect();
+            let mut w: Vec<Work> = pieces(&tail).into_iter().map(|p| Work::Piece(h.at.end_line, p)).collect();
+            if h.switch
+                && let Some(p @ (Piece::Open { .. } | Piece::OpenText { .. })) = pieces(&lines[h.at.line].text).into_iter().next()
+            {
+                let mark = matches!(p, Piece::Open { mark: true } | Piece::OpenText { mark: true, .. });
+                w.push(Work::Piece(h.at.line, Piece::Open { mark }));
+            }
+            w
+        })
+        .collect()
+}
+
+/// Line `i` as a loose piece line, when it has brackets, marks or box labels.
+fn cand<'p>(doc: &Doc, i: usize, body_pieces: &'p BodyPieces) -> Option<Cand<'p>> {
+    let l = &doc.lines[i];
+    let lone = lone_marks(&l.text);
+    let ps = if lone > 0 { &[] } else { body_pieces.of(i) };
+    let label_keys: Vec<String> = ps
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Box { label, .. } | Piece::Close { label } => Some(key(label)),
+            _ => None,
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    let bracket_only =
+        !ps.is_empty() && ps.iter().all(|p| matches!(p, Piece::Open { .. }) || matches!(p, Piece::Close { label } if label.is_empty()));
+    if lone == 0 && label_keys.is_empty() && !bracket_only {
+        return None;
+    }
+    let compatible = (!label_keys.is_empty())
+        .then(|| doc.tpls.lists.iter().map(|list| label_keys.iter().all(|k| list.find_prefix(k).is_some())).collect());
+    Some(Cand { i, lone, ps, compatible })
+}
+
+/// Who owns loose piece lines.
+struct Grids<'d, 'a> {
+    doc: &'d Doc<'a>,
+    hits: &'d [&'d BoxHit],
+    choice_lines: &'d [usize],
+    /// PDF: labels are centred on their grids, so the nearest label wins either way
+    centred: bool,
+}
+
+impl Grids<'_, '_> {
+    /// The cost of giving a piece at `pos` to `h`: pieces below a label belong to it (the
+    /// grid is printed after the label); a label below the pieces only when none is above
+    /// (a piece a few lines above a label is its own row split off).
+    fn cost(&self, pos: usize, h: &BoxHit) -> Option<i64> {
+        let d = pos_delta(self.doc.lines[h.at.line].pos, pos);
+        if d.abs() > BOX_REACH {
+            return None;
+        }
+        Some(if self.centred || (-BOX_SPLIT_ABOVE..=BOX_BELOW).contains(&d) { d.abs() } else { d.abs() + BOX_BELOW })
+    }
+
+    /// The nearest label whose list owns every label of a run of two or more labelled lines.
+    fn grid_owner(&self, run: &[Cand]) -> Option<usize> {
+        let labeled: Vec<&Vec<bool>> = run.iter().filter_map(|c| c.compatible.as_ref()).collect();
+        if labeled.len() < 2 {
+            return None;
+        }
+        let common: Vec<bool> = (0..self.doc.tpls.lists.len()).map(|li| labeled.iter().all(|v| v[li])).collect();
+        if !common.iter().any(|&x| x) {
+            return None;
+        }
+        let mut best: Option<(i64, usize)> = None;
+        for (k, h) in self.hits.iter().enumerate() {
+            if !common[h.list.index()] {
+                continue;
+            }
+            let cost = run.iter().filter_map(|c| self.cost(self.doc.lines[c.i].pos, h)).min();
+            if let Some(cost) = cost
+                && best.is_none_or(|b| cost < b.0)
+            {
+                best = Some((cost, k));
+            }
+        }
+        best.map(|b| b.1)
+    }
+
+    /// The nearest label compatible with one piece line; a bare bracket or mark only when
+    /// no choice label is nearer and it is near.
+    fn line_owner(&self, c: &Cand) -> Option<usize> {
+        let pos = self.doc.lines[c.i].pos;
+        let mut best: Option<(i64, usize)> = None;
+        for (k, h) in self.hits.iter().enumerate() {
+            if c.compatible.as_ref().is_some_and(|v| !v[h.list.index()]) {
+                continue;
+            }
+            if let Some(cost) = self.cost(pos, h)
+                && best.is_none_or(|b| cost < b.0)
+            {
+                best = Some((cost, k));
+            }
+        }
+        let (cost, k) = best?;
+        if c.compatible.is_none() {
+            let nearer_choice = self.choice_lines.iter().any(|&ch| pos_delta(pos, self.doc.lines[ch].pos).abs() < cost);
+            if nearer_choice || cost > BOX_BARE_REACH {
+                return None;
+            }
+        }
+        Some(k)
+    }
+}
+
+/// What the pieces given to one group say, option by option.
+#[derive(Default)]
+struct Said {
+    /// whole boxes: checked or not
+    exact: Vec<Option<bool>>,
+    /// two whole boxes of one option disagree
+    conflict: Vec<bool>,
+    detail: Vec<Option<String>>,
+    /// options whose close (`] label`) was seen
+    closes: Vec<usize>,
+    /// opens following option k on their line: (k + 1, marked)
+    attached: Vec<(usize, bool)>,
+    /// other opens: marked or not
+    loose_opens: Vec<bool>,
+    /// lone marks
+    lone: usize,
+}
+
+/// Read the pieces in order: whole boxes, closes, and which option each open follows.
+fn read_work(list: &OptionList, work: &[Work]) -> Said {
+    let n = list.options.len();
+    let mut s = Said { exact: vec![None; n], conflict: vec![false; n], detail: vec![None; n], ..Said::default() };
+    let mut prev: Option<(usize, usize)> = None; // (line, option)
+    for w in work {
+        let (line, p) = match w {
+            Work::Lone(c) => {
+                s.lone += c;
+                continue;
+            }
+            Work::Piece(line, p) => (*line, p),
+        };
+        match p {
+            Piece::Box { label, .. } | Piece::Close { label } => {
+                let o = match_opt(list, label);
+                prev = o.map(|o| (line, o));
+                let Some(o) = o else { continue };
+                if let Piece::Box { mark, .. } = p {
+                    if s.exact[o].is_some_and(|m| m != *mark) {
+                        s.conflict[o] = true;
+                    }
+                    s.exact[o] = Some(*mark);
+                } else {
+                    s.closes.push(o);
+                }
+                if s.detail[o].is_none() {
+                    s.detail[o] = detail_of(list, o, label);
+                }
+            }
+            Piece::Open { mark } => match prev.filter(|(l, _)| *l == line).map(|(_, o)| o) {
+                Some(k) if k + 1 < n => s.attached.push((k + 1, *mark)),
+                _ => s.loose_opens.push(*mark),
+            },
+            Piece::OpenText { .. } | Piece::Text(_) => {}
+        }
+    }
+    s
+}
+
+/// A box's placement: checked (None: unknown) and how.
+type Placed = Option<(Option<bool>, Certainty)>;
+
+/// Settle every box of a group from what it was given.
+fn settle(list: &OptionList, work: &[Work], doc_has_marks: bool, flattened: bool) -> BoxResult {
+    let mut s = read_work(list, work);
+    let mut diags = Vec::new();
+    let mut placed: Vec<Placed> = s
+        .exact
+        .iter()
+        .zip(&s.conflict)
+        .map(|(e, &c)| e.map(|m| if c { (None, Certainty::Unknown) } else { (Some(m), Certainty::Exact) }))
+        .collect();
+    if flattened {
+        // flattened pages: a `[` ending one line and a `]` starting another look like one
+        // box once the lines are joined, so no mark is trusted
+        s.attached.clear();
+        s.closes.clear();
+        s.loose_opens.clear();
+        s.lone = 0;
+        placed.fill(None);
+        diags.push(Diag::new(Code::MarksUnrecoverable, "the page was flattened onto one line: its boxes cannot be told apart"));
+    }
+    let pending = split_boxes(&s, &mut placed);
+    if !pending.is_empty() {
+        settle_unmarked(&pending, s.lone, doc_has_marks, &mut placed, &mut diags);
+    }
+    group_result(list, &placed, &s.detail, diags)
+}
+
+/// Opens following an option, and closes with their opens elsewhere: placed when their mark
+/// tells; the boxes still needing a mark.
+fn split_boxes(s: &Said, placed: &mut [Placed]) -> Vec<usize> {
+    let mut pending: Vec<usize> = Vec::new();
+    for &(o, mark) in &s.attached {
+        if placed[o].is_some() {
+            continue;
+        }
+        if mark {
+            placed[o] = Some((Some(true), Certainty::Inferred));
+        } else {
+            pending.push(o);
+        }
+    }
+    let attached_targets: Vec<usize> = s.attached.iter().map(|&(o, _)| o).collect();
+    let loose_closes: Vec<usize> =
+        s.closes.iter().copied().filter(|o| placed[*o].is_none() && !attached_targets.contains(o) && !pending.contains(o)).collect();
+    if !loose_closes.is_empty() {
+        let opens = &s.loose_opens;
+        let all_marked = !opens.is_empty() && opens.iter().all(|&m| m) && opens.len() == loose_closes.len();
+        let mixed = opens.iter().any(|&m| m) && !all_marked;
+        for o in loose_closes {
+            if placed[o].is_some() {
+                continue;
+            }
+            if all_marked {
+                placed[o] = Some((Some(true), Certainty::Inferred));
+            } else if mixed {
+                placed[o] = Some((None, Certainty::Unknown));
+            } else {
+                pending.push(o);
+            }
+        }
+    }
+    pending.sort_unstable();
+    pending.dedup();
+    pending
+}
+
+/// Boxes without a mark of their own, settled by the group's lone marks: none → empty
+/// (when the group's marks are visible elsewhere in it, or the document has none); exactly
+/// as many as boxes → checked; else unknown.
+fn settle_unmarked(pending: &[usize], lone: usize, doc_has_marks: bool, placed: &mut [Placed], diags: &mut Vec<Diag>) {
+    let some_checked = placed.iter().any(|p| matches!(p, Some((Some(true), _))));
+    let (to, diag) = if lone == 0 && (some_checked || !doc_has_marks) {
+        ((Some(false), Certainty::Inferred), None)
+    } else if lone == 0 {
+        let msg = format!("{} box(es) lost their brackets' contents and no mark of the group was found near it", pending.len());
+        ((None, Certainty::Unknown), Some(Diag::new(Code::MarkUnplaced, msg)))
+    } else if lone == pending.len() {
+        ((Some(true), Certainty::Inferred), None)
+    } else {
+        let msg = format!("{} mark(s) for {} box(es) whose marks were split from them; left unknown", lone, pending.len());
+        ((None, Certainty::Unknown), Some(Diag::new(Code::AmbiguousCheckbox, msg)))
+    };
+    for &o in pending {
+        placed[o] = Some(to);
+    }
+    diags.extend(diag);
+}
+
+/// The group's boxes in template order, with the unplaced ones unknown.
+fn group_result(list: &OptionList, placed: &[Placed], detail: &[Option<String>], mut diags: Vec<Diag>) -> BoxResult {
+    let n = list.options.len();
+    let boxes: Vec<BoxOut> = placed
+        .iter()
+        .zip(&list.options)
+        .zip(detail)
+        .map(|((p, o), d)| {
+            let (checked, certainty) = p.unwrap_or((None, Certainty::Unknown));
+            BoxOut { label: o.label.clone(), checked, detail: d.clone(), certainty }
+        })
+        .collect();
+    let missing = placed.iter().filter(|p| p.is_none()).count();
+    if missing > 0 && missing < n {
+        diags.push(Diag::new(Code::CheckboxUnplaced, format!("{missing} option(s) of {} not found near the label", list.id)));
+    } else if missing == n {
+        diags.push(Diag::new(Code::CheckboxUnplaced, format!("no box of {} was found near the label", list.id)));
+    }
+    let certainty = if boxes.iter().any(|b| b.checked.is_none()) {
+        Certainty::Unknown
+    } else if boxes.iter().all(|b| b.certainty == Certainty::Exact) {
+        Certainty::Exact
+    } else {
+        Certainty::Inferred
+    };
+    let other_text = list.options.iter().position(|o| o.key == "その他").and_then(|o| detail[o].clone());
+    BoxResult { boxes, certainty, other_text, diags }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::template::templates;
+
+    fn run(list_id: &str, lines_txt: &[&str]) -> BoxResult {
+        let t = templates();
+        let li = t.list_named(list_id).unwrap();
+        let mut work = Vec::new();
+        for (i, s) in lines_txt.iter().enumerate() {
+            let f = crate::normalize::fold(s);
+            if lone_marks(&f) > 0 {
+                work.push(Work::Lone(lone_marks(&f)));
+            } else {
+                for p in pieces(&f) {
+                    work.push(Work::Piece(i, p));
+                }
+            }
+        }
+        settle(t.list(li), &work, true, false)
+    }
+
+    fn checked(r: &BoxResult) -> Vec<Option<bool>> {
+        r.boxes.iter().map(|b| b.checked).collect()
+    }
+
+    #[test]
+    fn grid_line_below_its_label() {
+        let ex = crate::fields::read_test_text(
+            "Ⅱ 特定個人情報ファイルの概要\n2. 基本情報\n主な記録項目\n[ ○ ] 個人番号 [ ] 4情報(氏名、性別、生年月日、住所)\n",
+        );
+        let f = ex.value.iter().find(|f| f.label == "主な記録項目").expect("主な記録項目");
+        let crate::fields::Options::Boxes(boxes) = &f.options else { panic!("{:?}", f.options) };
+        assert_eq!((boxes[0].label.as_str(), boxes[0].checked, boxes[0].certainty), ("個人番号", Some(true), Certainty::Exact));
+        assert_eq!(boxes[3].checked, Some(false));
+        assert_eq!(boxes[3].certainty, Certainty::Exact);
+        // the boxes the line does not print are unknown
+        assert_eq!(boxes[1].checked, None);
+    }
+
+    #[test]
+    fn whole_boxes_exact() {
+        let r = run("CB-KANSA", &["[ ○ ] 自己点検 [ ] 内部監査 [ ] 外部監査"]);
+        assert_eq!(checked(&r), vec![Some(true), Some(false), Some(false)]);
+        assert_eq!(r.certainty, Certainty::Exact);
+    }
+
+    #[test]
+    fn split_grid_with_one_lone_mark() {
+        // the layout of a scrambled CB-SYS grid
+        let r = run(
+            "CB-SYS",
+            &[
+                "[ ] その他 （",
+                "] 庁内連携システム",
+                "] 税務システム",
+                "[ ] 住民基本台帳ネットワークシステム [ ○ ] 既存住民基本台帳システム",
+                "○",
+                "[ ○ ] 宛名システム等 [ ○",
+                "[ ] 情報提供ネットワークシステム [",
+            ],
+        );
+        assert_eq!(checked(&r), vec![Some(false), Some(true), Some(false), Some(true), Some(true), Some(true), Some(false)]);
+        assert_eq!(r.boxes[1].certainty, Certainty::Inferred);
+    }
+
+    #[test]
+    fn too_many_marks_is_unknown() {
+        let r = run("CB-SYS", &["[ ] 情報提供ネットワークシステム [", "○", "○", "] 庁内連携システム"]);
+        assert_eq!(r.boxes[1].checked, None);
+        assert!(r.diags.iter().any(|d| d.code == Code::AmbiguousCheckbox));
+    }
+
+    #[test]
+    fn detail_text() {
+        let r = run("CB-TEIKYOUMU", &["[ ○ ] 提供を行っている ( 4 ) 件 [ ] 移転を行っている ( ) 件 [ ] 行っていない"]);
+        assert_eq!(r.boxes[0].detail.as_deref(), Some("4"));
+        assert_eq!(r.boxes[1].detail, None);
+        let r = run("CB-SYS", &["[ ○ ] その他 （ eLTAX、国税連携支援システム ）"]);
+        assert_eq!(r.other_text.as_deref(), Some("eLTAX、国税連携支援システム"));
+    }
+}

@@ -1,0 +1,301 @@
+//! Choice values: inline after the label (`[ value`) is exact; the others take the nearest
+//! free value piece of their section whose text is one of their options.
+
+use super::marks::{BodyPieces, Piece, pieces};
+use super::text::tail_text;
+use super::{Certainty, Doc, FieldOut, Layout};
+use crate::diag::{Code, Diag};
+use crate::form::headings::is_option_entry;
+use crate::form::scan::Hit;
+use crate::form::template::{ListId, Templates};
+use crate::form::tuning::{
+    CHOICE_FLATTENED_CELLS, CHOICE_PRELUDE, CHOICE_REACH, CHOICE_REACH_ABOVE, CHOICE_REACH_DISTINCTIVE, CHOICE_SWAP_WINDOW,
+};
+use crate::normalize::key;
+use std::collections::HashSet;
+
+/// A choice field to fill: its index in the fields, its label's hit and its option list.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Job {
+    pub field: usize,
+    pub hit: usize,
+    pub list: ListId,
+}
+
+/// A piece of text that may be a selected value: where, and its key.
+struct Token {
+    line: usize,
+    key: String,
+}
+
+/// Choices: the value printed right after the label (`[ value`) is exact; the others take
+/// the nearest free value piece of their section whose text is one of their options
+/// (nearest first over all fields, each piece used once).
+pub(super) fn place_choices(
+    doc: &Doc,
+    body_pieces: &BodyPieces,
+    hits: &[Hit],
+    jobs: &[Job],
+    fields: &mut [FieldOut],
+    diags: &mut Vec<Diag>,
+) {
+    let tokens = choice_tokens(doc, body_pieces);
+    let mut used = vec![false; tokens.len()];
+    let mut pending: Vec<Job> = Vec::new();
+    for &job in jobs {
+        let h = &hits[job.hit];
+        let list = doc.tpls.list(job.list);
+        let tail = tail_text(&doc.lines[h.at.end_line], h.at.end_off, h.at.tail_end);
+        let f = &mut fields[job.field];
+        match inline_choice(&tail) {
+            Inline::Value(v) => {
+                if let Some(o) = list.find_exact(&key(&v)) {
+                    f.value = Some(list.options[o].label.clone());
+                    f.certainty = if h.inferred { Certainty::Inferred } else { Certainty::Exact };
+                } else {
+                    f.value = None;
+                    f.certainty = Certainty::Unknown;
+                    diags
+                        .push(Diag::new(Code::OptionNotInList, format!("「{v}」 is not an option of {}", list.id)).field(&f.id()).at(f.at));
+                }
+            }
+            Inline::Empty => {
+                f.value = None;
+                f.certainty = Certainty::Exact;
+            }
+            Inline::Elsewhere => {
+                pending.push(job);
+                continue;
+            }
+        }
+        // the value piece read inline is used
+        if let Some(t) = tokens.iter().position(|t| t.line == h.at.end_line) {
+            used[t] = true;
+        }
+    }
+    let done = place_nearest(doc, hits, &pending, &tokens, &mut used, fields);
+    if doc.layout == Layout::Lines {
+        drop_swappable(doc, hits, &pending, &done, fields, diags);
+    }
+    for (pi, job) in pending.iter().enumerate() {
+        if !done[pi] {
+            let f = &mut fields[job.field];
+            f.certainty = Certainty::Unknown;
+            diags.push(Diag::new(Code::ChoiceNotFound, "no selected value could be placed for this field").field(&f.id()).at(f.at));
+        }
+    }
+}
+
+/// Global nearest-first matching of value pieces to the pending fields (each piece used
+/// once); which pending fields got a value.
+fn place_nearest(doc: &Doc, hits: &[Hit], pending: &[Job], tokens: &[Token], used: &mut [bool], fields: &mut [FieldOut]) -> Vec<bool> {
+    let distinctive = distinctive_lists(doc.tpls);
+    let mut pairs: Vec<(u32, usize, usize)> = Vec::new(); // (cost, pending idx, token idx)
+    for (pi, job) in pending.iter().enumerate() {
+        let reach = if distinctive[job.list.index()] { CHOICE_REACH_DISTINCTIVE } else { CHOICE_REACH };
+        for (ti, tok) in tokens.iter().enumerate() {
+            if let Some(cost) = pair_cost(doc, &hits[job.hit], job.list, tok, reach) {
+                pairs.push((cost, pi, ti));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    let mut done = vec![false; pending.len()];
+    for (_, pi, ti) in pairs {
+        if done[pi] || used[ti] {
+            continue;
+        }
+        let job = pending[pi];
+        let list = doc.tpls.list(job.list);
+        if let Some(o) = list.find_exact(&tokens[ti].key) {
+            fields[job.field].value = Some(list.options[o].label.clone());
+            fields[job.field].certainty = Certainty::Inferred;
+            used[ti] = true;
+            done[pi] = true;
+        }
+    }
+    done
+}
+
+/// Lists whose option strings belong to no other list: their values may reach further.
+fn distinctive_lists(tpls: &Templates) -> Vec<bool> {
+    tpls.lists
+        .iter()
+        .map(|l| {
+            l.options
+                .iter()
+                .all(|o| !tpls.lists.iter().any(|m| m.id != l.id && m.id.starts_with("OPT-") && m.options.iter().any(|p| p.key == o.key)))
+        })
+        .collect()
+}
+
+/// The cost of giving `tok` to the choice at `h` (below: twice the distance; above: three
+/// times, plus one), or None when it cannot be its value.
+fn pair_cost(doc: &Doc, h: &Hit, list: ListId, tok: &Token, reach: u32) -> Option<u32> {
+    let lines = doc.lines;
+    let sec = doc.sections.of(h.at.line);
+    // a value in the section, or printed just above its heading (scrambled pages)
+    let near_start = doc
+        .sections
+        .iter()
+        .any(|s| Some(s.section) == sec && tok.line < s.line && lines[s.line].pos.saturating_sub(lines[tok.line].pos) <= CHOICE_PRELUDE);
+    if (doc.sections.of(tok.line) != sec && !near_start) || doc.tpls.list(list).find_exact(&tok.key).is_none() {
+        return None;
+    }
+    // cells of a flattened page: only the value right after its label
+    if doc.flattened && !(tok.line > h.at.end_line && tok.line <= h.at.end_line + CHOICE_FLATTENED_CELLS) {
+        return None;
+    }
+    let distance = |from: usize, to: usize| u32::try_from(lines[to].pos.saturating_sub(lines[from].pos)).unwrap_or(u32::MAX);
+    if tok.line >= h.at.end_line {
+        let d = distance(h.at.end_line, tok.line);
+        (d <= reach).then_some(d * 2)
+    } else {
+        let d = distance(tok.line, h.at.line);
+        (d <= CHOICE_REACH_ABOVE).then_some(d * 3 + 1)
+    }
+}
+
+/// Placed by proximity alone, two nearby fields of one list with different values may have
+/// swapped them: that cannot be told, so neither is given. (Tables read cell by cell,
+/// markdown and PDF, keep their order: not there.)
+fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], done: &[bool], fields: &mut [FieldOut], diags: &mut Vec<Diag>) {
+    let lines = doc.lines;
+    let placed: Vec<usize> = (0..pending.len()).filter(|&pi| done[pi]).collect();
+    let mut ambiguous: HashSet<usize> = HashSet::new();
+    for (a, &pa) in placed.iter().enumerate() {
+        for &pb in &placed[a + 1..] {
+            let (ja, jb) = (pending[pa], pending[pb]);
+            let near = lines[hits[ja.hit].at.line].pos.abs_diff(lines[hits[jb.hit].at.line].pos) <= CHOICE_SWAP_WINDOW;
+            if ja.list == jb.list && near && fields[ja.field].value != fields[jb.field].value {
+                ambiguous.insert(pa);
+                ambiguous.insert(pb);
+            }
+        }
+    }
+    let mut ambiguous: Vec<usize> = ambiguous.into_iter().collect();
+    ambiguous.sort_unstable();
+    for pi in ambiguous {
+        let f = &mut fields[pending[pi].field];
+        f.value = None;
+        f.certainty = Certainty::Unknown;
+        diags.push(
+            Diag::new(
+                Code::AmbiguousChoice,
+                "values of nearby fields with the same options were split from their labels and may be swapped",
+            )
+            .field(&f.id())
+            .at(f.at),
+        );
+    }
+}
+
+/// What stands right after a choice label.
+enum Inline {
+    /// `[ value`
+    Value(String),
+    /// `[` or `[ ]` then the option list: nothing selected
+    Empty,
+    /// the value was split from its label
+    Elsewhere,
+}
+
+/// Read the text after a choice label.
+fn inline_choice(tail: &str) -> Inline {
+    // "[ 十分である ＜選択肢＞ 1) …": the list is not part of the value
+    let tail = match tail.find("<選択肢>") {
+        Some(p) if tail[..p].contains('[') => &tail[..p],
+        _ => tail,
+    };
+    let ps = pieces(tail);
+    match ps.first() {
+        Some(Piece::OpenText { text, .. }) => {
+            let t = text.trim();
+            if t.is_empty() { Inline::Empty } else { Inline::Value(t.to_string()) }
+        }
+        Some(Piece::Box { label, .. }) => {
+            // `[ ]` then the option list: nothing selected
+            if label.is_empty() || label.starts_with("<選択肢>") || label.starts_with('<') { Inline::Empty } else { Inline::Elsewhere }
+        }
+        _ => Inline::Elsewhere,
+    }
+}
+
+/// Every piece of text that may be a selected choice value: bracketed text, text before a
+/// trailing `[`, text after a leading `]`, or a whole line that is exactly an option.
+/// Option-list lines (`1) …`, `<選択肢>`) are not values.
+fn choice_tokens(doc: &Doc, body_pieces: &BodyPieces) -> Vec<Token> {
+    let all_opts: HashSet<&str> =
+        doc.tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.as_str())).collect();
+    let mut out = Vec::new();
+    for i in doc.body.clone() {
+        let l = &doc.lines[i];
+        let cut;
+        let ps: &[Piece] = match l.text.find("<選択肢>") {
+            Some(p) => {
+                cut = pieces(&l.text[..p]);
+                &cut
+            }
+            None => body_pieces.of(i),
+        };
+        for (pi, p) in ps.iter().enumerate() {
+            let next = ps.get(pi + 1);
+            let cand = match p {
+                Piece::OpenText { text, .. } | Piece::Close { label: text } => text,
+                Piece::Text(t)
+                    if ps.len() == 1 || matches!(next, Some(Piece::Open { .. } | Piece::OpenText { .. } | Piece::Box { .. })) =>
+                {
+                    t
+                }
+                _ => continue,
+            };
+            let k = key(cand);
+            // "1) 記録を残している" is an option-list entry, not a value
+            if is_option_entry(&k) {
+                continue;
+            }
+            if let Some(k) = value_key(&all_opts, k, ps.len() == 1 || matches!(next, Some(Piece::Open { .. }))) {
+                out.push(Token { line: i, key: k });
+            }
+        }
+    }
+    out
+}
+
+/// The option a candidate piece names: all of it, or (a label in front of the value on the
+/// same line, `open_after`: a bracket follows or the piece is the whole line) a trailing
+/// option.
+fn value_key(all_opts: &HashSet<&str>, k: String, open_after: bool) -> Option<String> {
+    if all_opts.contains(k.as_str()) {
+        return Some(k);
+    }
+    let o = all_opts.iter().filter(|o| k.ends_with(**o)).max_by_key(|o| o.len())?;
+    // "周知 3) 十分に行っていない": an option-list entry after a wrapped label
+    if k[..k.len() - o.len()].ends_with(')') {
+        return None;
+    }
+    open_after.then(|| (*o).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::read_test_text;
+    use super::*;
+
+    #[test]
+    fn inline_choice_is_exact() {
+        let ex = read_test_text("Ⅰ 基本情報\n1. 特定個人情報ファイルを取り扱う事務\n③対象人数 [ 30万人以上 ] <選択肢> 1) 1,000人未満\n");
+        let f = ex.value.iter().find(|f| f.id() == "I/1/3").expect("対象人数");
+        assert_eq!(f.value.as_deref(), Some("30万人以上"));
+        assert_eq!(f.certainty, Certainty::Exact);
+    }
+
+    #[test]
+    fn value_not_in_list_is_null() {
+        let ex = read_test_text("Ⅰ 基本情報\n1. 特定個人情報ファイルを取り扱う事務\n③対象人数 [ 約30万人 ]\n");
+        let f = ex.value.iter().find(|f| f.id() == "I/1/3").expect("対象人数");
+        assert_eq!(f.value, None);
+        assert_eq!(f.certainty, Certainty::Unknown);
+        assert!(ex.diags.iter().any(|d| d.code == Code::OptionNotInList));
+    }
+}
