@@ -1,7 +1,7 @@
 //! Input bytes → pages of lines: where the PDF path (glyphs → layout) and the text path
 //! (decode → lines) meet. Everything after this stage is shared.
 
-use crate::diag::{Code, Diag};
+use crate::diag::{Code, Diag, Warned};
 use crate::input::{Flavour, Format, Pages, decode, to_lines};
 use crate::pdf::{self, PdfError};
 
@@ -55,8 +55,8 @@ fn is_pdf(bytes: &[u8]) -> bool {
 /// A PDF that is encrypted or structurally unreadable gives a [`Failure`].
 pub fn read(bytes: &[u8], name: &str, sha: &str) -> Result<Input, Failure> {
     let (pages, encoding, diags) = if is_pdf(bytes) {
-        let (pages, diags) = read_pdf(bytes).map_err(|e| pdf_failure(&e))?;
-        (pages, None, diags)
+        let w = read_pdf(bytes).map_err(|e| pdf_failure(&e))?;
+        (w.value, None, w.diags)
     } else {
         let mut diags = Vec::new();
         let text = decode(bytes).take(&mut diags);
@@ -101,7 +101,7 @@ fn pdf_failure(e: &PdfError) -> Failure {
 
 /// The PDF path: glyphs per page, a warning for each page whose glyphs mostly lack a Unicode
 /// mapping, then the layout's rows as pages of lines.
-fn read_pdf(bytes: &[u8]) -> Result<(Pages, Vec<Diag>), PdfError> {
+fn read_pdf(bytes: &[u8]) -> Result<Warned<Pages>, PdfError> {
     let mut diags = Vec::new();
     let pdf_pages = pdf::read(bytes)?.take(&mut diags);
     for p in &pdf_pages {
@@ -118,5 +118,5 @@ fn read_pdf(bytes: &[u8]) -> Result<(Pages, Vec<Diag>), PdfError> {
     }
     let lines = pdf::pages_to_lines(&pdf_pages);
     let pages = Pages { format: Format::Pdf, lines, pages: u32::try_from(pdf_pages.len()).ok(), flavour: Flavour::default() };
-    Ok((pages, diags))
+    Ok(Warned::new(pages, diags))
 }
