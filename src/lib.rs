@@ -8,21 +8,22 @@
 //! returns its output plus diagnostics (`diag`), never failing on content. `corpus` runs many
 //! documents; `score` measures a record against a hand-made answer key. See ARCHITECTURE.md.
 
-pub mod annex;
+mod annex;
 pub mod corpus;
-pub mod cover;
+mod cover;
 pub mod diag;
-pub mod fields;
-pub mod form;
-pub mod input;
+mod fields;
+mod form;
+mod input;
 pub mod normalize;
 pub mod output;
 pub mod pdf;
-pub mod pipeline;
-pub mod policy;
+mod pipeline;
+mod policy;
 pub mod score;
-pub mod source;
+mod source;
 
+pub use cover::era_to_iso;
 pub use form::template;
 pub use output::record;
 pub use output::record::{Record, extract_to_json};

@@ -192,7 +192,7 @@ fn change_table_rows() {
     let rows = &r.tables.changes;
     assert!(rows.len() >= 40, "{} rows", rows.len());
     for c in rows {
-        assert!(c.date.as_deref().is_some_and(|d| pia_extract::cover::era_to_iso(d).is_some()), "{c:?}");
+        assert!(c.date.as_deref().is_some_and(|d| pia_extract::era_to_iso(d).is_some()), "{c:?}");
         assert!(c.timing.as_deref().is_none_or(|t| t == "事後" || t == "事前"), "{c:?}");
         assert!(c.item.as_deref().is_none_or(|i| matches!(i.chars().next(), Some('Ⅰ'..='Ⅵ'))), "{c:?}");
         assert!(c.before.is_none() && c.after.is_none());

@@ -251,7 +251,7 @@ fn read_test_text(text: &str) -> Warned<Vec<FieldOut>> {
     let tpls = crate::form::templates();
     let form = tpls.by_form("様式4").expect("様式4");
     let lines = crate::input::to_lines(text).value.lines;
-    let sections = crate::form::find_sections(form, &lines);
+    let sections = crate::form::headings::find_sections(form, &lines);
     let doc = Doc { tpls, form, lines: &lines, sections: &sections, body: 0..lines.len(), layout: Layout::Lines, flattened: false };
     read_fields(&doc)
 }

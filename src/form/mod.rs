@@ -9,7 +9,7 @@ pub mod template;
 pub mod tuning;
 
 pub use body::{AnnexKind, Body, Headings, choose_form, locate};
-pub use headings::{SectionStart, Sections, find_sections, section_at, toc_end};
+pub use headings::Sections;
 pub use template::{Template, Templates, templates};
 
 use crate::diag::Loc;

@@ -173,8 +173,9 @@ impl Owners<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::form::headings::find_sections;
     use crate::form::scan::scan;
-    use crate::form::{find_sections, templates};
+    use crate::form::templates;
 
     #[test]
     fn each_system_owns_its_fields() {

@@ -490,7 +490,8 @@ pub(crate) fn key_to_text_offset(text: &str, n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::form::{find_sections, templates};
+    use crate::form::headings::find_sections;
+    use crate::form::templates;
 
     /// The scan of a small 様式4 text.
     pub(crate) fn scan_text(text: &str) -> (Vec<Line>, Scan) {

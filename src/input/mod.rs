@@ -6,6 +6,6 @@ pub mod flavour;
 pub mod html;
 pub mod lines;
 
-pub use decode::{Decoded, decode};
+pub use decode::decode;
 pub use flavour::Flavour;
 pub use lines::{Format, Line, Pages, page_number, to_lines};
