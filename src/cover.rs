@@ -17,6 +17,8 @@ pub struct Cover {
     pub published_raw: Option<String>,
     pub declaration: Option<String>,
     pub special_notes: Option<String>,
+    /// What the cover reader noticed (damaged labels, values not trusted).
+    pub diags: Vec<crate::diag::Diag>,
 }
 
 pub const KINDS: [&str; 3] = ["全項目評価書", "重点項目評価書", "基礎項目評価書"];
@@ -34,7 +36,7 @@ fn re_date() -> &'static Regex {
 fn re_org() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(長|知事|大臣|委員会|機構|基金|連合|組合|庁|省|公社|法人|協会|センター|事務所|市|町|村|区|県|都|府|道|会)$").unwrap()
+        Regex::new(r"(長|知事|大臣|委員会|機構|基金|連合|組合|庁|省|公社|公庫|法人|協会|センター|事務所|大学|病院|局|本部|団|市|町|村|区|県|都|府|道|会)$").unwrap()
     })
 }
 
@@ -261,7 +263,45 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
         }
     }
     labels_first(lines, &mut c);
+    by_stream(lines, &mut c);
     c
+}
+
+fn re_heading() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"評価書\((全項目評価書|重点項目評価書|基礎項目評価書)\)").unwrap())
+}
+
+/// The six fields every dataset joins on, from the stream of cover cells.
+fn by_stream(lines: &[Line], c: &mut Cover) {
+    let toks = tokens(lines);
+    let any_label = toks.iter().any(|t| matches!(t, Tok::Label(l) if !matches!(l, Lab::Heading | Lab::Items)) || matches!(t, Tok::Frag(_)));
+    let k: String = lines.iter().map(|l| l.key.as_str()).collect();
+    if let Some(m) = re_heading().captures(&k) {
+        c.kind = Some(m[1].to_string());
+    }
+    if let Some(Tok::Tag(t)) = toks.iter().find(|t| matches!(t, Tok::Tag(_))) {
+        let bare: String = t.chars().filter(|&ch| ch != '[' && ch != ']').collect();
+        if let Some((tag, _)) = form_tag(&bare) {
+            c.form = Some(tag);
+        }
+    }
+    if !any_label {
+        return;
+    }
+    let r = read_stream(&toks, local_government);
+    c.number = r.number;
+    c.title = r.title;
+    c.organization = r.organization;
+    c.published = r.published_raw.as_deref().and_then(era_to_iso);
+    c.published_raw = r.published_raw;
+    if r.damaged {
+        let what = if r.dropped.is_empty() { "no value".to_string() } else { r.dropped.join(" and ") };
+        c.diags.push(crate::diag::Diag::new(
+            crate::diag::Code::GlyphsMissing,
+            format!("the cover's labels are damaged (characters missing): {what} survived only in part and is left null"),
+        ));
+    }
 }
 
 /// A flattened cover prints its labels first, then the values in the same order (empty
@@ -352,6 +392,509 @@ fn labels_first(lines: &[Line], c: &mut Cover) {
         c.published = None;
         c.published_raw = None;
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading the cover as one stream of cells: labels and values found by their shape in the
+// text of all cover cells joined without white space, whatever the cells' order, wraps,
+// spacing and furniture.
+
+/// The labels of the cover (and its heading, its end marker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Lab {
+    Heading,
+    Number,
+    Title,
+    Decl,
+    Notes,
+    Org,
+    Published,
+    Approved,
+    Items,
+}
+
+/// The printed text of each label: a piece of one of these (never a whole value) is a
+/// label cut apart or damaged.
+const LABEL_TEXTS: [(&str, Lab); 10] = [
+    ("特定個人情報保護評価書(全項目評価書)", Lab::Heading),
+    ("特定個人情報保護評価書(重点項目評価書)", Lab::Heading),
+    ("特定個人情報保護評価書(基礎項目評価書)", Lab::Heading),
+    ("評価書番号", Lab::Number),
+    ("評価書名", Lab::Title),
+    ("個人のプライバシー等の権利利益の保護の宣言", Lab::Decl),
+    ("特記事項", Lab::Notes),
+    ("評価実施機関名", Lab::Org),
+    ("公表日", Lab::Published),
+    ("特定個人情報保護委員会承認日【行政機関等のみ】", Lab::Approved),
+];
+
+fn re_labels() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?P<h>特定個人情報保護評価書(?:\((?:全|重点|基礎)項目評価書\))?)",
+            r"|(?P<num>評価書番号)|(?P<title>評価書名)|(?P<decl>個人のプライバシー等の権利利益の保護の宣言)",
+            r"|(?P<notes>特記事項)|(?P<org>評価実施機関名)|(?P<pub>公表日)",
+            r"|(?P<appr>(?:特定)?個人情報保護委員会承認日(?:【?行政機関等のみ】?)?|承認日(?:【?行政機関等のみ】?)?|特定個人情報保護委員会|【?行政機関等のみ】?)",
+            r"|(?P<items>項目一覧)"
+        ))
+        .unwrap()
+    })
+}
+
+fn re_tag_loose() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"\[?(令和|平成)(元|\d{1,2})年(\d{1,2})月\]?\[?様式([234])\]?").unwrap())
+}
+
+fn re_furniture() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"-\d{1,4}-|\d{1,4}/\d{1,4}(?:ページ|頁)?|\d{1,4}(?:ページ|頁)|\(\d{1,3}\)|ページ|頁|/").unwrap())
+}
+
+fn re_kind_end() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(全項目評価書|重点項目評価書|基礎項目評価書)(\((素)?案\))?$").unwrap())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Label(Lab),
+    /// A piece of a label: the labels it can be a piece of.
+    Frag(Vec<Lab>),
+    Tag(String),
+    /// A date; `hard` when it fills its cell (not a date inside a sentence).
+    Date {
+        raw: String,
+        hard: bool,
+    },
+    Num(String),
+    Furniture,
+    Value {
+        text: String,
+        key: String,
+    },
+}
+
+/// One character of the joined key: where it came from.
+struct Ch {
+    c: char,
+    /// The raw characters this folded character stands for (empty for the rest of an
+    /// expansion).
+    raw: String,
+    /// First character of a cell.
+    cell_start: bool,
+    /// White space stood before it (inside its cell).
+    space_before: bool,
+}
+
+fn joined(lines: &[Line]) -> Vec<Ch> {
+    let mut out = Vec::new();
+    for l in lines {
+        let mut first = true;
+        let mut space = false;
+        for rc in l.raw.chars() {
+            let f = fold(&rc.to_string());
+            if f.is_empty() || rc.is_whitespace() {
+                space = true;
+                continue;
+            }
+            for (i, c) in f.chars().filter(|c| !c.is_whitespace()).enumerate() {
+                out.push(Ch {
+                    c,
+                    raw: if i == 0 { rc.to_string() } else { String::new() },
+                    cell_start: first,
+                    space_before: space && !first,
+                });
+                first = false;
+                space = false;
+            }
+        }
+    }
+    out
+}
+
+/// Text of a span: spaces where the cell had them, dropped between ideographs when the
+/// span is spaced out character by character.
+fn span_text(chs: &[Ch]) -> String {
+    let cjk_pairs = chs.windows(2).filter(|w| crate::normalize::is_cjk(w[0].c) && crate::normalize::is_cjk(w[1].c)).count();
+    let spaced_pairs =
+        chs.windows(2).filter(|w| crate::normalize::is_cjk(w[0].c) && crate::normalize::is_cjk(w[1].c) && w[1].space_before).count();
+    let spaced = spaced_pairs >= 3 && spaced_pairs * 2 >= cjk_pairs;
+    let mut s = String::new();
+    for (i, ch) in chs.iter().enumerate() {
+        if i > 0 && (ch.space_before || ch.cell_start) {
+            let both_cjk = crate::normalize::is_cjk(chs[i - 1].c) && crate::normalize::is_cjk(ch.c);
+            if !(spaced && both_cjk) && !(ch.cell_start && both_cjk) {
+                s.push(' ');
+            }
+        }
+        s.push(ch.c);
+    }
+    s
+}
+
+/// The cover's cells as tokens, in order.
+fn tokens(lines: &[Line]) -> Vec<Tok> {
+    let chs = joined(lines);
+    let ks: String = chs.iter().map(|c| c.c).collect();
+    // byte offset -> char index
+    let mut b2c = vec![0usize; ks.len() + 1];
+    let mut ci = 0;
+    for (b, _) in ks.char_indices() {
+        b2c[b] = ci;
+        ci += 1;
+    }
+    b2c[ks.len()] = ci;
+    let n = chs.len();
+    let mut spans: Vec<(usize, usize, Tok)> = Vec::new();
+    let overlaps = |spans: &[(usize, usize, Tok)], a: usize, b: usize| spans.iter().any(|s| a < s.1 && s.0 < b);
+    for c in re_labels().captures_iter(&ks) {
+        let m = c.get(0).unwrap();
+        let lab = if c.name("h").is_some() {
+            Lab::Heading
+        } else if c.name("num").is_some() {
+            Lab::Number
+        } else if c.name("title").is_some() {
+            Lab::Title
+        } else if c.name("decl").is_some() {
+            Lab::Decl
+        } else if c.name("notes").is_some() {
+            Lab::Notes
+        } else if c.name("org").is_some() {
+            Lab::Org
+        } else if c.name("pub").is_some() {
+            Lab::Published
+        } else if c.name("appr").is_some() {
+            Lab::Approved
+        } else {
+            Lab::Items
+        };
+        spans.push((b2c[m.start()], b2c[m.end()], Tok::Label(lab)));
+    }
+    for m in re_tag_loose().find_iter(&ks) {
+        let (a, b) = (b2c[m.start()], b2c[m.end()]);
+        if !overlaps(&spans, a, b) {
+            spans.push((a, b, Tok::Tag(m.as_str().to_string())));
+        }
+    }
+    let hard =
+        |spans: &[(usize, usize, Tok)], i: usize| i == 0 || i >= n || chs[i].cell_start || spans.iter().any(|s| s.0 == i || s.1 == i);
+    let soft = |i: usize| i < n && chs[i].space_before;
+    for m in re_furniture().find_iter(&ks) {
+        let (a, b) = (b2c[m.start()], b2c[m.end()]);
+        if !overlaps(&spans, a, b) && hard(&spans, a) && hard(&spans, b) {
+            spans.push((a, b, Tok::Furniture));
+        }
+    }
+    for m in re_date().find_iter(&ks) {
+        let (a, b) = (b2c[m.start()], b2c[m.end()]);
+        if overlaps(&spans, a, b) {
+            continue;
+        }
+        let is_hard = hard(&spans, a) && hard(&spans, b);
+        if is_hard || ((hard(&spans, a) || soft(a)) && (hard(&spans, b) || soft(b))) {
+            let raw: String = chs[a..b].iter().map(|c| c.raw.as_str()).collect();
+            spans.push((a, b, Tok::Date { raw, hard: is_hard }));
+        }
+    }
+    spans.sort_by_key(|s| s.0);
+    // the gaps: values, cut at cell starts
+    let mut out = Vec::new();
+    let mut at = 0;
+    let push_gap = |out: &mut Vec<Tok>, a: usize, b: usize| {
+        let mut start = a;
+        for i in a..=b {
+            if i == b || (i > start && chs[i].cell_start) {
+                if i > start {
+                    value_pieces(&chs[start..i], out);
+                }
+                start = i;
+            }
+        }
+    };
+    for (a, b, t) in spans {
+        if a > at {
+            push_gap(&mut out, at, a);
+        }
+        out.push(t);
+        at = b;
+    }
+    if at < n {
+        push_gap(&mut out, at, n);
+    }
+    out
+}
+
+/// One cell's worth of value text: a number glued before a title (`2個人住民税…`) or after
+/// one (`…基礎項目評価書 1`) is cut off; pieces of labels are told apart from values.
+fn value_pieces(chs: &[Ch], out: &mut Vec<Tok>) {
+    let key: String = chs.iter().map(|c| c.c).collect();
+    if key.is_empty() {
+        return;
+    }
+    let digits = key.chars().take_while(char::is_ascii_digit).count();
+    let total = chs.len();
+    if (1..=6).contains(&digits) && digits < total {
+        let next = chs[digits].c;
+        let unit = "年月日人件万億号条項回歳か階部課箇所つ";
+        if crate::normalize::is_cjk(next) && !unit.contains(next) && total - digits >= 2 {
+            out.push(Tok::Num(key.chars().take(digits).collect()));
+            value_pieces(&chs[digits..], out);
+            return;
+        }
+    }
+    let tail = key.chars().rev().take_while(char::is_ascii_digit).count();
+    if (1..=6).contains(&tail) && tail < total && re_kind_end().is_match(&key.chars().take(total - tail).collect::<String>()) {
+        value_pieces(&chs[..total - tail], out);
+        out.push(Tok::Num(key.chars().skip(total - tail).collect()));
+        return;
+    }
+    if digits == total && total <= 6 {
+        out.push(Tok::Num(key));
+        return;
+    }
+    let kinds_hold = KINDS.iter().any(|k| k.contains(key.as_str()));
+    let labs: Vec<Lab> =
+        LABEL_TEXTS.iter().filter(|(t, l)| t.contains(key.as_str()) && !(*l == Lab::Heading && kinds_hold)).map(|(_, l)| *l).collect();
+    if !labs.is_empty() {
+        out.push(Tok::Frag(labs));
+        return;
+    }
+    out.push(Tok::Value { text: span_text(chs), key });
+}
+
+fn is_prose(k: &str) -> bool {
+    k.contains('。') || k.contains("宣言") || (k.contains('、') && k.chars().count() > 30)
+}
+
+/// What the stream says.
+#[derive(Debug, Default)]
+struct Read {
+    number: Option<String>,
+    title: Option<String>,
+    organization: Option<String>,
+    published_raw: Option<String>,
+    damaged: bool,
+    /// Title or organization seen but not trusted (labels damaged).
+    dropped: Vec<&'static str>,
+}
+
+fn org_shaped(k: &str) -> bool {
+    let n = k.chars().count();
+    (2..=60).contains(&n) && re_org().is_match(k) && !is_prose(k) && !k.contains('、') && !re_kind_end().is_match(k)
+}
+
+fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
+    let mut r = Read::default();
+    let is_label = |t: &Tok| matches!(t, Tok::Label(_) | Tok::Frag(_));
+    let field_labels: std::collections::HashSet<Lab> = toks
+        .iter()
+        .filter_map(|t| if let Tok::Label(l) = t { Some(*l) } else { None })
+        .filter(|l| !matches!(l, Lab::Heading | Lab::Items))
+        .collect();
+    let frags = toks.iter().filter(|t| matches!(t, Tok::Frag(_))).count();
+    let heading = toks.iter().any(|t| *t == Tok::Label(Lab::Heading));
+    r.damaged = (!heading && frags >= 2) || (field_labels.len() < 3 && frags >= 3);
+    // the cover ends at the 項目一覧 once a field label was seen
+    let end = toks
+        .iter()
+        .enumerate()
+        .find(|(i, t)| **t == Tok::Label(Lab::Items) && toks[..*i].iter().any(|x| matches!(x, Tok::Label(l) if *l != Lab::Heading)))
+        .map_or(toks.len(), |(i, _)| i);
+    let toks = &toks[..end];
+    // groups: a run of labels, then the values up to the next label
+    let mut groups: Vec<(Vec<&Tok>, Vec<usize>)> = Vec::new();
+    let mut i = 0;
+    let mut lead = Vec::new();
+    while i < toks.len() && !is_label(&toks[i]) {
+        lead.push(i);
+        i += 1;
+    }
+    groups.push((vec![], lead));
+    while i < toks.len() {
+        let mut labs = Vec::new();
+        while i < toks.len() && is_label(&toks[i]) {
+            labs.push(&toks[i]);
+            i += 1;
+        }
+        let mut vals = Vec::new();
+        while i < toks.len() && !is_label(&toks[i]) {
+            vals.push(i);
+            i += 1;
+        }
+        groups.push((labs, vals));
+    }
+    let has = |labs: &[&Tok], l: Lab| labs.iter().any(|t| **t == Tok::Label(l));
+    let can_be = |labs: &[&Tok], l: Lab| has(labs, l) || labs.iter().any(|t| matches!(t, Tok::Frag(f) if f.contains(&l)));
+    let mut used = vec![false; toks.len()];
+    let mut published: Option<usize> = None;
+    let mut approved_taken = false;
+    let mut pending: Option<usize> = None;
+    for (labs, vals) in &groups {
+        // number: the digits of a group labelled 評価書番号
+        if r.number.is_none() && (has(labs, Lab::Number) || (r.damaged && can_be(labs, Lab::Number))) {
+            if let Some(&j) = vals.iter().find(|&&j| matches!(toks[j], Tok::Num(_))) {
+                if let Tok::Num(d) = &toks[j] {
+                    r.number = Some(d.clone());
+                }
+                used[j] = true;
+            }
+        }
+        // title: the value cells after 評価書名, joined, up to the kind name
+        if r.title.is_none() && has(labs, Lab::Title) {
+            let mut parts: Vec<String> = Vec::new();
+            let mut keys = String::new();
+            let mut took = Vec::new();
+            for &j in vals {
+                match &toks[j] {
+                    Tok::Num(_) | Tok::Furniture => continue,
+                    Tok::Value { text, key } if !is_prose(key) && !(has(labs, Lab::Org) && org_shaped(key) && !parts.is_empty()) => {
+                        parts.push(text.clone());
+                        keys.push_str(key);
+                        took.push(j);
+                        if re_kind_end().is_match(&keys) {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            if !parts.is_empty() {
+                for j in took {
+                    used[j] = true;
+                }
+                if r.damaged {
+                    r.dropped.push("title");
+                } else {
+                    r.title = Some(join_wrapped(&parts));
+                }
+            }
+        }
+        // organization: the value after 評価実施機関名 (the one shaped like an issuer when
+        // the label shares its run with others)
+        if r.organization.is_none() && has(labs, Lab::Org) {
+            let cands: Vec<usize> = vals
+                .iter()
+                .copied()
+                .filter(|&j| !used[j] && matches!(&toks[j], Tok::Value { key, .. } if !is_prose(key) && !re_kind_end().is_match(key) && (2..=60).contains(&key.chars().count())))
+                .collect();
+            let pick = cands.iter().copied().find(|&j| matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)));
+            if let Some(j) = pick {
+                used[j] = true;
+                if r.damaged {
+                    r.dropped.push("organization");
+                } else if let Tok::Value { text, .. } = &toks[j] {
+                    r.organization = Some(text.clone());
+                }
+            }
+        }
+        // dates right after their labels
+        let dates: Vec<usize> = vals.iter().copied().filter(|&j| matches!(toks[j], Tok::Date { .. })).collect();
+        let (p, a) = (has(labs, Lab::Published), has(labs, Lab::Approved));
+        if !dates.is_empty() && (p || a) {
+            let lab_order: Vec<Lab> = labs
+                .iter()
+                .filter_map(|t| match t {
+                    Tok::Label(l @ (Lab::Published | Lab::Approved)) => Some(*l),
+                    _ => None,
+                })
+                .collect();
+            if p && !a {
+                published.get_or_insert(dates[0]);
+                used[dates[0]] = true;
+            } else if a && !p {
+                approved_taken = true;
+                used[dates[0]] = true;
+            } else if dates.len() >= 2 {
+                let k = lab_order.iter().position(|l| *l == Lab::Published).unwrap_or(0).min(dates.len() - 1);
+                published.get_or_insert(dates[k]);
+                approved_taken = true;
+                for &d in &dates {
+                    used[d] = true;
+                }
+            } else {
+                // one date under both labels: decided below, once the issuer is known
+                used[dates[0]] = true;
+                pending.get_or_insert(dates[0]);
+            }
+        }
+    }
+    // values away from their labels (Excel cell order): by shape, where the label is printed
+    if r.organization.is_none() && !r.damaged && field_labels.contains(&Lab::Org) {
+        // a value shaped like an issuer in no labelled group that claims it
+        let claimed: std::collections::HashSet<usize> = groups
+            .iter()
+            .filter(|(labs, _)| has(labs, Lab::Notes) || has(labs, Lab::Title) || has(labs, Lab::Decl))
+            .flat_map(|(_, v)| v.iter().copied())
+            .collect();
+        let cands: Vec<usize> = (0..toks.len())
+            .filter(|&j| !used[j] && !claimed.contains(&j) && matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)))
+            .collect();
+        if cands.len() == 1 {
+            if let Tok::Value { text, .. } = &toks[cands[0]] {
+                r.organization = Some(text.clone());
+            }
+        }
+    }
+    let pos_of = |l: Lab| toks.iter().position(|t| *t == Tok::Label(l));
+    let is_local = r.organization.as_deref().is_some_and(&local);
+    if let Some(d) = pending
+        && published.is_none()
+        && is_local
+    {
+        // a local government has no 承認日
+        published = Some(d);
+    }
+    if published.is_none() && !approved_taken && pending.is_none() {
+        let loose: Vec<usize> = (0..toks.len()).filter(|&j| !used[j] && matches!(toks[j], Tok::Date { hard: true, .. })).collect();
+        if loose.len() == 1 {
+            let d = loose[0];
+            match (pos_of(Lab::Published), pos_of(Lab::Approved)) {
+                (Some(_), None) => published = Some(d),
+                (Some(p), Some(a)) => {
+                    let nearer = d.abs_diff(p) < d.abs_diff(a);
+                    if nearer || is_local {
+                        published = Some(d);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if r.title.is_none() && !r.damaged && !field_labels.contains(&Lab::Title) {
+        // no 評価書名 printed: the one value ending with a kind name, with the cells of its
+        // wrapped start right above it
+        let ends: Vec<usize> = (0..toks.len())
+            .filter(|&j| !used[j] && matches!(&toks[j], Tok::Value { key, .. } if re_kind_end().is_match(key) && !is_prose(key)))
+            .collect();
+        if let [j] = ends[..] {
+            let mut start = j;
+            while start > 0
+                && j - start < 2
+                && !used[start - 1]
+                && matches!(&toks[start - 1], Tok::Value { key, .. } if !is_prose(key) && !org_shaped(key) && !re_kind_end().is_match(key))
+            {
+                start -= 1;
+            }
+            let parts: Vec<&str> =
+                toks[start..=j].iter().filter_map(|t| if let Tok::Value { text, .. } = t { Some(text.as_str()) } else { None }).collect();
+            r.title = Some(join_wrapped(&parts));
+            // no 評価書番号 printed either: the digits standing right before or after the title
+            if r.number.is_none() && !field_labels.contains(&Lab::Number) {
+                let near = [start.checked_sub(1), Some(j + 1)];
+                if let Some(Tok::Num(d)) = near.into_iter().flatten().filter_map(|i| toks.get(i)).find(|t| matches!(t, Tok::Num(_))) {
+                    r.number = Some(d.clone());
+                }
+            }
+        }
+    }
+    if let Some(d) = published
+        && let Tok::Date { raw, .. } = &toks[d]
+    {
+        r.published_raw = Some(raw.clone());
+    }
+    r
 }
 
 #[cfg(test)]

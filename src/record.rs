@@ -367,6 +367,7 @@ fn extract_inner(bytes: &[u8], name: &str, sha: &str) -> Record {
         })
         .collect();
     let cover = read_cover(&cover_cells, lines);
+    diags.extend(cover.diags.iter().cloned());
     let Some(form_index) = choose_template(tpls, &cover, lines, &sections_of, &mut diags) else {
         if fl.glyphs_lost {
             diags.push(Diag::new(
