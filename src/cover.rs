@@ -221,7 +221,12 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
         c.published_raw = Some(raw);
     }
     // declaration: the block of prose that contains 宣言
-    if let Some(end) = lines.iter().position(|l| !is_label(&l.key) && (l.key.contains("宣言する") || l.key.contains("宣言す"))) {
+    // (the word may wrap: `…宣` / `言する。`)
+    let ends_decl = |i: usize| {
+        let k = &lines[i].key;
+        k.contains("宣言す") || (i > 0 && lines[i - 1].key.ends_with('宣') && k.starts_with("言す"))
+    };
+    if let Some(end) = (0..lines.len()).find(|&i| !is_label(&lines[i].key) && ends_decl(i)) {
         let mut start = end;
         while start > 0 {
             let p = &lines[start - 1];
@@ -259,7 +264,17 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
                 c.special_notes = Some(join_wrapped(&parts));
             }
         } else {
-            c.special_notes = Some(inline);
+            // the value on the label's line, and its wrapped rest on the lines right below
+            let mut parts = vec![inline.as_str()];
+            let mut prev = l.no;
+            for n in &lines[pos + 1..] {
+                if n.no != prev + 1 || n.key.is_empty() || is_label(&n.key) || form_tag(&n.key).is_some() {
+                    break;
+                }
+                parts.push(n.raw.as_str());
+                prev = n.no;
+            }
+            c.special_notes = Some(join_wrapped(&parts));
         }
     }
     labels_first(lines, &mut c);
@@ -295,6 +310,9 @@ fn by_stream(lines: &[Line], c: &mut Cover) {
     c.organization = r.organization;
     c.published = r.published_raw.as_deref().and_then(era_to_iso);
     c.published_raw = r.published_raw;
+    if c.special_notes.is_none() {
+        c.special_notes = r.notes;
+    }
     if r.damaged {
         let what = if r.dropped.is_empty() { "no value".to_string() } else { r.dropped.join(" and ") };
         c.diags.push(crate::diag::Diag::new(
@@ -676,6 +694,8 @@ struct Read {
     organization: Option<String>,
     published_raw: Option<String>,
     damaged: bool,
+    /// 特記事項 where its label shares a run of labels with others (column by column).
+    notes: Option<String>,
     /// Title or organization seen but not trusted (labels damaged).
     dropped: Vec<&'static str>,
 }
@@ -683,6 +703,11 @@ struct Read {
 fn org_shaped(k: &str) -> bool {
     let n = k.chars().count();
     (2..=60).contains(&n) && re_org().is_match(k) && !is_prose(k) && !k.contains('、') && !re_kind_end().is_match(k)
+}
+
+/// A value that ends with the title of a head (市長, 知事, 大臣, 理事長…) is a whole name.
+fn ends_with_head(toks: &[Tok], j: usize) -> bool {
+    matches!(&toks[j], Tok::Value { key, .. } if ["長", "知事", "大臣", "長官"].iter().any(|h| key.ends_with(h)))
 }
 
 fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
@@ -779,7 +804,29 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
                 .copied()
                 .filter(|&j| !used[j] && matches!(&toks[j], Tok::Value { key, .. } if !is_prose(key) && !re_kind_end().is_match(key) && (2..=60).contains(&key.chars().count())))
                 .collect();
-            let pick = cands.iter().copied().find(|&j| matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)));
+            // a long name wrapped in its cell: the label's own cells, joined, when together
+            // they are shaped like an issuer
+            let alone = labs.iter().all(|t| matches!(t, Tok::Label(Lab::Org) | Tok::Frag(_)));
+            let run: Vec<usize> = vals.iter().copied().take_while(|&j| cands.contains(&j)).take(3).collect();
+            let joined_key: String =
+                run.iter().filter_map(|&j| if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }).collect();
+            if alone && run.len() > 1 && org_shaped(&joined_key) && !ends_with_head(&toks, run[0]) {
+                for &j in &run {
+                    used[j] = true;
+                }
+                let parts: Vec<&str> =
+                    run.iter().filter_map(|&j| if let Tok::Value { text, .. } = &toks[j] { Some(text.as_str()) } else { None }).collect();
+                if r.damaged {
+                    r.dropped.push("organization");
+                } else {
+                    r.organization = Some(join_wrapped(&parts));
+                }
+            }
+            let pick = if r.organization.is_some() || r.dropped.contains(&"organization") {
+                None
+            } else {
+                cands.iter().copied().find(|&j| matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)))
+            };
             if let Some(j) = pick {
                 used[j] = true;
                 if r.damaged {
@@ -817,6 +864,31 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
                 // one date under both labels: decided below, once the issuer is known
                 used[dates[0]] = true;
                 pending.get_or_insert(dates[0]);
+            }
+        }
+    }
+    // 特記事項 in a run of labels: the one value no other label of the run claims
+    for (labs, vals) in &groups {
+        if has(labs, Lab::Notes) && labs.len() > 1 && !r.damaged {
+            // the declaration: its lines up to the one that says 宣言
+            let decl_end =
+                vals.iter().rposition(|&j| matches!(&toks[j], Tok::Value { key, .. } if key.contains("宣言") || key.starts_with("言す")));
+            let decl_start =
+                decl_end.and_then(|e| vals[..=e].iter().position(|&j| matches!(&toks[j], Tok::Value { key, .. } if is_prose(key))));
+            let in_decl = |i: usize| matches!((decl_start, decl_end), (Some(a), Some(b)) if (a..=b).contains(&i));
+            let left: Vec<&str> = vals
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| !in_decl(i))
+                .map(|(_, j)| j)
+                .filter(|&&j| !used[j])
+                .filter_map(|&j| match &toks[j] {
+                    Tok::Value { text, key } if !is_prose(key) && !re_kind_end().is_match(key) => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if let [one] = left[..] {
+                r.notes = Some(one.to_string());
             }
         }
     }
