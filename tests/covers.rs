@@ -59,7 +59,12 @@ fn own_cases() -> Vec<Case> {
             let src = key["source"].as_str().unwrap().to_string();
             // the flavour is the name's second part: yoshiki2_fuso.natural.txt
             let flavour = src.split('.').nth(1).unwrap_or("plain").to_string();
-            Case { name: format!("fixtures/covers/{src}"), class: format!("own:{flavour}"), text: Path::new("fixtures/covers").join(&src), key }
+            Case {
+                name: format!("fixtures/covers/{src}"),
+                class: format!("own:{flavour}"),
+                text: Path::new("fixtures/covers").join(&src),
+                key,
+            }
         })
         .collect()
 }
@@ -132,7 +137,7 @@ fn shared_variant_covers_are_read_to_their_keys() {
 #[test]
 fn own_covers_are_read_to_their_keys() {
     let cases = own_cases();
-    assert!(cases.len() >= 11);
+    assert!(cases.len() >= 16);
     check(&cases, "own");
 }
 
