@@ -290,7 +290,8 @@ fn re_heading() -> &'static Regex {
 /// The six fields every dataset joins on, from the stream of cover cells.
 fn by_stream(lines: &[Line], c: &mut Cover) {
     let toks = tokens(lines);
-    let any_label = toks.iter().any(|t| matches!(t, Tok::Label(l) if !matches!(l, Lab::Heading | Lab::Items)) || matches!(t, Tok::Frag(_)));
+    let any_label =
+        toks.iter().any(|t| matches!(t, Tok::Label(l) if !matches!(l, Lab::Heading | Lab::Items)) || matches!(t, Tok::Frag { .. }));
     let k: String = lines.iter().map(|l| l.key.as_str()).collect();
     if let Some(m) = re_heading().captures(&k) {
         c.kind = Some(m[1].to_string());
@@ -478,8 +479,12 @@ fn re_kind_end() -> &'static Regex {
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Label(Lab),
-    /// A piece of a label: the labels it can be a piece of.
-    Frag(Vec<Lab>),
+    /// A piece of a label: the labels it can be a piece of; `gapped` when characters
+    /// inside it are missing (glyph loss).
+    Frag {
+        labs: Vec<Lab>,
+        gapped: bool,
+    },
     Tag(String),
     /// A date; `hard` when it fills its cell (not a date inside a sentence).
     Date {
@@ -672,14 +677,48 @@ fn value_pieces(chs: &[Ch], out: &mut Vec<Tok>) {
         out.push(Tok::Num(key));
         return;
     }
-    let kinds_hold = KINDS.iter().any(|k| k.contains(key.as_str()));
-    let labs: Vec<Lab> =
-        LABEL_TEXTS.iter().filter(|(t, l)| t.contains(key.as_str()) && !(*l == Lab::Heading && kinds_hold)).map(|(_, l)| *l).collect();
-    if !labs.is_empty() {
-        out.push(Tok::Frag(labs));
+    if let Some(f) = label_piece(&key) {
+        out.push(f);
         return;
     }
+    // a label that lost characters, on its value's line: `評施関 海見市長`
+    if let Some(sp) = (1..chs.len()).find(|&i| chs[i].space_before) {
+        let head: String = chs[..sp].iter().map(|c| c.c).collect();
+        if let Some(f @ Tok::Frag { gapped: true, .. }) = label_piece(&head) {
+            out.push(f);
+            value_pieces(&chs[sp..], out);
+            return;
+        }
+    }
     out.push(Tok::Value { text: span_text(chs), key });
+}
+
+/// `sub`'s characters appear in `s` in order.
+fn subsequence(sub: &str, s: &str) -> bool {
+    let mut it = s.chars();
+    sub.chars().all(|c| it.any(|x| x == c))
+}
+
+/// A piece of a label (cut by a cell border or a doubled print), or a label that lost
+/// characters (`評書号` for 評価書番号: `gapped`). A kind name alone is a value (a title's
+/// last cell), not a piece of the heading.
+fn label_piece(key: &str) -> Option<Tok> {
+    let find = |test: &dyn Fn(&str, &str) -> bool| -> Vec<Lab> {
+        LABEL_TEXTS
+            .iter()
+            .filter(|(t, l)| test(key, t) && !(*l == Lab::Heading && KINDS.iter().any(|k| test(key, k))))
+            .map(|(_, l)| *l)
+            .collect()
+    };
+    let whole = find(&|a, b| b.contains(a));
+    if !whole.is_empty() {
+        return Some(Tok::Frag { labs: whole, gapped: false });
+    }
+    if key.chars().count() < 2 {
+        return None;
+    }
+    let gapped = find(&|a, b| subsequence(a, b));
+    if gapped.is_empty() { None } else { Some(Tok::Frag { labs: gapped, gapped: true }) }
 }
 
 fn is_prose(k: &str) -> bool {
@@ -712,15 +751,16 @@ fn ends_with_head(toks: &[Tok], j: usize) -> bool {
 
 fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
     let mut r = Read::default();
-    let is_label = |t: &Tok| matches!(t, Tok::Label(_) | Tok::Frag(_));
+    let is_label = |t: &Tok| matches!(t, Tok::Label(_) | Tok::Frag { .. });
     let field_labels: std::collections::HashSet<Lab> = toks
         .iter()
         .filter_map(|t| if let Tok::Label(l) = t { Some(*l) } else { None })
         .filter(|l| !matches!(l, Lab::Heading | Lab::Items))
         .collect();
-    let frags = toks.iter().filter(|t| matches!(t, Tok::Frag(_))).count();
+    let frags = toks.iter().filter(|t| matches!(t, Tok::Frag { .. })).count();
     let heading = toks.iter().any(|t| *t == Tok::Label(Lab::Heading));
-    r.damaged = (!heading && frags >= 2) || (field_labels.len() < 3 && frags >= 3);
+    let gapped = toks.iter().any(|t| matches!(t, Tok::Frag { gapped: true, .. }));
+    r.damaged = gapped || (!heading && frags >= 2) || (field_labels.len() < 3 && frags >= 3);
     // the cover ends at the 項目一覧 once a field label was seen
     let end = toks
         .iter()
@@ -751,8 +791,16 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
         groups.push((labs, vals));
     }
     let has = |labs: &[&Tok], l: Lab| labs.iter().any(|t| **t == Tok::Label(l));
-    let can_be = |labs: &[&Tok], l: Lab| has(labs, l) || labs.iter().any(|t| matches!(t, Tok::Frag(f) if f.contains(&l)));
+    let can_be = |labs: &[&Tok], l: Lab| has(labs, l) || labs.iter().any(|t| matches!(t, Tok::Frag { labs, .. } if labs.contains(&l)));
     let mut used = vec![false; toks.len()];
+    // the long texts (declaration, 特記事項): where the issuer's name is spelled out
+    let prose: String = toks
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Value { key, .. } if key.chars().count() > 20 => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
     let mut published: Option<usize> = None;
     let mut approved_taken = false;
     let mut pending: Option<usize> = None;
@@ -785,6 +833,10 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
                     _ => break,
                 }
             }
+            let others = labs.iter().any(|t| matches!(t, Tok::Label(Lab::Decl | Lab::Notes | Lab::Org)));
+            if !re_kind_end().is_match(&keys) && (others || parts.len() > 3) {
+                parts.clear();
+            }
             if !parts.is_empty() {
                 for j in took {
                     used[j] = true;
@@ -806,7 +858,7 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
                 .collect();
             // a long name wrapped in its cell: the label's own cells, joined, when together
             // they are shaped like an issuer
-            let alone = labs.iter().all(|t| matches!(t, Tok::Label(Lab::Org) | Tok::Frag(_)));
+            let alone = labs.iter().all(|t| matches!(t, Tok::Label(Lab::Org) | Tok::Frag { .. }));
             let run: Vec<usize> = vals.iter().copied().take_while(|&j| cands.contains(&j)).take(3).collect();
             let joined_key: String =
                 run.iter().filter_map(|&j| if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }).collect();
@@ -820,6 +872,28 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
                     r.dropped.push("organization");
                 } else {
                     r.organization = Some(join_wrapped(&parts));
+                }
+            }
+            // labels first (`特記事項 評価実施機関名` then the values): the last cells of the
+            // run, joined, when the declaration names the issuer so
+            if r.organization.is_none() && !alone && !r.damaged {
+                let tail: Vec<usize> = vals.iter().rev().copied().take_while(|&j| cands.contains(&j)).take(3).collect();
+                for k in (2..=tail.len()).rev() {
+                    let mut run: Vec<usize> = tail[..k].to_vec();
+                    run.reverse();
+                    let jk: String =
+                        run.iter().filter_map(|&j| if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }).collect();
+                    if org_shaped(&jk) && prose.contains(&jk) {
+                        let parts: Vec<&str> = run
+                            .iter()
+                            .filter_map(|&j| if let Tok::Value { text, .. } = &toks[j] { Some(text.as_str()) } else { None })
+                            .collect();
+                        for &j in &run {
+                            used[j] = true;
+                        }
+                        r.organization = Some(join_wrapped(&parts));
+                        break;
+                    }
                 }
             }
             let pick = if r.organization.is_some() || r.dropped.contains(&"organization") {
