@@ -290,8 +290,6 @@ fn re_heading() -> &'static Regex {
 /// The six fields every dataset joins on, from the stream of cover cells.
 fn by_stream(lines: &[Line], c: &mut Cover) {
     let toks = tokens(lines);
-    let any_label =
-        toks.iter().any(|t| matches!(t, Tok::Label(l) if !matches!(l, Lab::Heading | Lab::Items)) || matches!(t, Tok::Frag { .. }));
     let k: String = lines.iter().map(|l| l.key.as_str()).collect();
     if let Some(m) = re_heading().captures(&k) {
         c.kind = Some(m[1].to_string());
@@ -302,9 +300,8 @@ fn by_stream(lines: &[Line], c: &mut Cover) {
             c.form = Some(tag);
         }
     }
-    if !any_label {
-        return;
-    }
+    // no label at all: only what shape alone tells (a title ending with its kind name, the
+    // digits next to it); never a lone page number
     let r = read_stream(&toks, local_government);
     c.number = r.number;
     c.title = r.title;
