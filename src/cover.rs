@@ -545,7 +545,7 @@ fn span_text(chs: &[Ch]) -> String {
     for (i, ch) in chs.iter().enumerate() {
         if i > 0 && (ch.space_before || ch.cell_start) {
             let both_cjk = crate::normalize::is_cjk(chs[i - 1].c) && crate::normalize::is_cjk(ch.c);
-            if !(spaced && both_cjk) && !(ch.cell_start && both_cjk) {
+            if !(both_cjk && (spaced || ch.cell_start)) {
                 s.push(' ');
             }
         }
@@ -755,7 +755,7 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
         .filter(|l| !matches!(l, Lab::Heading | Lab::Items))
         .collect();
     let frags = toks.iter().filter(|t| matches!(t, Tok::Frag { .. })).count();
-    let heading = toks.iter().any(|t| *t == Tok::Label(Lab::Heading));
+    let heading = toks.contains(&Tok::Label(Lab::Heading));
     let gapped = toks.iter().any(|t| matches!(t, Tok::Frag { gapped: true, .. }));
     r.damaged = gapped || (!heading && frags >= 2) || (field_labels.len() < 3 && frags >= 3);
     // the cover ends at the 項目一覧 once a field label was seen
@@ -803,13 +803,14 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
     let mut pending: Option<usize> = None;
     for (labs, vals) in &groups {
         // number: the digits of a group labelled 評価書番号
-        if r.number.is_none() && (has(labs, Lab::Number) || (r.damaged && can_be(labs, Lab::Number))) {
-            if let Some(&j) = vals.iter().find(|&&j| matches!(toks[j], Tok::Num(_))) {
-                if let Tok::Num(d) = &toks[j] {
-                    r.number = Some(d.clone());
-                }
-                used[j] = true;
+        if r.number.is_none()
+            && (has(labs, Lab::Number) || (r.damaged && can_be(labs, Lab::Number)))
+            && let Some(&j) = vals.iter().find(|&&j| matches!(toks[j], Tok::Num(_)))
+        {
+            if let Tok::Num(d) = &toks[j] {
+                r.number = Some(d.clone());
             }
+            used[j] = true;
         }
         // title: the value cells after 評価書名, joined, up to the kind name
         if r.title.is_none() && has(labs, Lab::Title) {
@@ -819,7 +820,7 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
             for &j in vals {
                 match &toks[j] {
                     Tok::Num(_) | Tok::Furniture => continue,
-                    Tok::Value { text, key } if !is_prose(key) && !(has(labs, Lab::Org) && org_shaped(key) && !parts.is_empty()) => {
+                    Tok::Value { text, key } if !(is_prose(key) || (has(labs, Lab::Org) && org_shaped(key) && !parts.is_empty())) => {
                         parts.push(text.clone());
                         keys.push_str(key);
                         took.push(j);
@@ -859,7 +860,7 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
             let run: Vec<usize> = vals.iter().copied().take_while(|&j| cands.contains(&j)).take(3).collect();
             let joined_key: String =
                 run.iter().filter_map(|&j| if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }).collect();
-            if alone && run.len() > 1 && org_shaped(&joined_key) && !ends_with_head(&toks, run[0]) {
+            if alone && run.len() > 1 && org_shaped(&joined_key) && !ends_with_head(toks, run[0]) {
                 for &j in &run {
                     used[j] = true;
                 }
@@ -974,10 +975,10 @@ fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
         let cands: Vec<usize> = (0..toks.len())
             .filter(|&j| !used[j] && !claimed.contains(&j) && matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)))
             .collect();
-        if cands.len() == 1 {
-            if let Tok::Value { text, .. } = &toks[cands[0]] {
-                r.organization = Some(text.clone());
-            }
+        if cands.len() == 1
+            && let Tok::Value { text, .. } = &toks[cands[0]]
+        {
+            r.organization = Some(text.clone());
         }
     }
     let pos_of = |l: Lab| toks.iter().position(|t| *t == Tok::Label(l));
