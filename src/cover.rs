@@ -1,5 +1,16 @@
 //! The cover page: kind, form tag, number, title, organization, 公表日, declaration,
 //! 特記事項. Found by label and by the shape of values wherever the cells landed.
+//!
+//! The six fields datasets join on (kind, form, number, title, organization, 公表日) are
+//! read from the cover's cells as one stream: their text is joined without white space, so
+//! a label, a date or the tag cut into cells, spaced out or wrapped is whole again; labels,
+//! the tag, page furniture and dates are found in it, and what lies between are values, cut
+//! at cell borders. Each run of labels claims the values after it by shape (digits for the
+//! 評価書番号, the cells up to the kind name for the 評価書名, an issuer's name, dates in
+//! the order of their labels); values no label claims (Excel cell order) go by shape to the
+//! label still empty. Digits are a 評価書番号 only under that label (or beside a title where
+//! no label is printed): never a page number. Labels that lost characters mark the cover
+//! damaged: title and organization are then null, with a `glyphs_missing` diagnostic.
 
 use crate::lines::Line;
 use crate::normalize::{fold, join_wrapped};
@@ -1051,6 +1062,64 @@ mod tests {
         assert_eq!(era_to_iso("令和元年５月１日").as_deref(), Some("2019-05-01"));
         assert_eq!(era_to_iso("平成２７年 ６月 ４日").as_deref(), Some("2015-06-04"));
         assert_eq!(era_to_iso("平成27年13月4日"), None);
+    }
+
+    fn cells(v: &[&str]) -> Vec<Line> {
+        v.iter().enumerate().map(|(i, t)| Line::new(i + 1, None, (*t).to_string())).collect()
+    }
+
+    #[test]
+    fn tag_and_date_cut_into_cells() {
+        let l = cells(&[
+            "評価実施機関名",
+            "東大阪市長",
+            "公表日",
+            "平成",
+            "27",
+            "年",
+            "5",
+            "月",
+            "28",
+            "日",
+            "平成",
+            "26",
+            "年",
+            "4",
+            "月様式",
+            "4",
+            "1",
+        ]);
+        let c = read_cover(&l, &l);
+        assert_eq!(c.form.as_deref(), Some("平成26年4月 様式4"));
+        assert_eq!(c.published.as_deref(), Some("2015-05-28"));
+        assert_eq!(c.organization.as_deref(), Some("東大阪市長"));
+        assert_eq!(c.number, None, "a page number after the tag");
+    }
+
+    #[test]
+    fn page_numbers_are_no_number_and_wrapped_titles_join() {
+        let l = cells(&[
+            "1",
+            "特定個人情報保護評価書（全項目評価書）",
+            "評価書番号",
+            "評価書名",
+            "国民年金に関する事務 全",
+            "項目評価書",
+            "- 2 -",
+        ]);
+        let c = read_cover(&l, &l);
+        assert_eq!(c.number, None);
+        assert_eq!(c.kind.as_deref(), Some("全項目評価書"));
+        assert_eq!(crate::normalize::key(c.title.as_deref().unwrap()), "国民年金に関する事務全項目評価書");
+    }
+
+    #[test]
+    fn damaged_labels_give_no_fragment() {
+        let l = cells(&["特定個情報保護評書(全評価書)", "評書号", "4", "評書名", "相原 国民年事 全評価書", "評施関 倉市長"]);
+        let c = read_cover(&l, &l);
+        assert_eq!(c.number.as_deref(), Some("4"));
+        assert_eq!((c.title, c.organization), (None, None));
+        assert!(c.diags.iter().any(|d| d.code == crate::diag::Code::GlyphsMissing));
     }
 
     #[test]
