@@ -638,7 +638,20 @@ fn tokens(lines: &[Line]) -> Vec<Tok> {
         for i in a..=b {
             if i == b || (i > start && chs[i].cell_start) {
                 if i > start {
-                    value_pieces(&chs[start..i], out);
+                    // a title wrapped inside its kind name (`…基礎項目評` / `価書`): the rest
+                    // is no piece of a label
+                    let pk: String = chs[start..i].iter().map(|c| c.c).collect();
+                    match out.last_mut() {
+                        Some(Tok::Value { text, key })
+                            if label_piece(&pk).is_some()
+                                && !re_kind_end().is_match(key)
+                                && re_kind_end().is_match(&format!("{key}{pk}")) =>
+                        {
+                            text.push_str(&span_text(&chs[start..i]));
+                            key.push_str(&pk);
+                        }
+                        _ => value_pieces(&chs[start..i], out),
+                    }
                 }
                 start = i;
             }
@@ -1111,6 +1124,15 @@ mod tests {
         assert_eq!(c.number, None);
         assert_eq!(c.kind.as_deref(), Some("全項目評価書"));
         assert_eq!(crate::normalize::key(c.title.as_deref().unwrap()), "国民年金に関する事務全項目評価書");
+    }
+
+    #[test]
+    fn title_wrapped_inside_its_kind_name() {
+        let l =
+            cells(&["評価書番号", "7", "評価書名", "生活保護関係事務 基礎項目評", "価書", "個人のプライバシー等の権利利益の保護の宣言"]);
+        let c = read_cover(&l, &l);
+        assert_eq!(c.number.as_deref(), Some("7"));
+        assert_eq!(crate::normalize::key(c.title.as_deref().unwrap()), "生活保護関係事務基礎項目評価書");
     }
 
     #[test]
