@@ -1,6 +1,18 @@
 //! The cover page: kind, form tag, number, title, organization, 公表日, declaration,
 //! 特記事項. Found by label and by the shape of values wherever the cells landed.
+//!
+//! The six fields datasets join on (kind, form, number, title, organization, 公表日) are
+//! read from the cover's cells as one stream: their text is joined without white space, so
+//! a label, a date or the tag cut into cells, spaced out or wrapped is whole again; labels,
+//! the tag, page furniture and dates are found in it, and what lies between are values, cut
+//! at cell borders. Each run of labels claims the values after it by shape (digits for the
+//! 評価書番号, the cells up to the kind name for the 評価書名, an issuer's name, dates in
+//! the order of their labels); values no label claims (Excel cell order) go by shape to the
+//! label still empty. Digits are a 評価書番号 only under that label (or beside a title where
+//! no label is printed): never a page number. Labels that lost characters mark the cover
+//! damaged: title and organization are then null, with a `glyphs_missing` diagnostic.
 
+use crate::diag::{Code, Diag, Warned};
 use crate::input::Line;
 use crate::normalize::{fold, join_wrapped};
 use regex::Regex;
@@ -34,7 +46,7 @@ fn re_date() -> &'static Regex {
 fn re_org() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(長|知事|大臣|委員会|機構|基金|連合|組合|庁|省|公社|法人|協会|センター|事務所|市|町|村|区|県|都|府|道|会)$").unwrap()
+        Regex::new(r"(長|知事|大臣|委員会|機構|基金|連合|組合|庁|省|公社|公庫|法人|協会|センター|事務所|大学|病院|局|本部|団|市|町|村|区|県|都|府|道|会)$").unwrap()
     })
 }
 
@@ -103,7 +115,7 @@ fn local_government(org: &str) -> bool {
 }
 
 /// Read the cover from the lines before the body starts.
-pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
+pub fn read_cover(lines: &[Line], all: &[Line]) -> Warned<Cover> {
     let mut c = Cover::default();
     // kind: the printed title of the form, else the end of the 評価書名
     for l in all.iter().take(400) {
@@ -219,7 +231,12 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
         c.published_raw = Some(raw);
     }
     // declaration: the block of prose that contains 宣言
-    if let Some(end) = lines.iter().position(|l| !is_label(&l.key) && (l.key.contains("宣言する") || l.key.contains("宣言す"))) {
+    // (the word may wrap: `…宣` / `言する。`)
+    let ends_decl = |i: usize| {
+        let k = &lines[i].key;
+        k.contains("宣言す") || (i > 0 && lines[i - 1].key.ends_with('宣') && k.starts_with("言す"))
+    };
+    if let Some(end) = (0..lines.len()).find(|&i| !is_label(&lines[i].key) && ends_decl(i)) {
         let mut start = end;
         while start > 0 {
             let p = &lines[start - 1];
@@ -257,11 +274,62 @@ pub fn read_cover(lines: &[Line], all: &[Line]) -> Cover {
                 c.special_notes = Some(join_wrapped(&parts));
             }
         } else {
-            c.special_notes = Some(inline);
+            // the value on the label's line, and its wrapped rest on the lines right below
+            let mut parts = vec![inline.as_str()];
+            let mut prev = l.no;
+            for n in &lines[pos + 1..] {
+                if n.no != prev + 1 || n.key.is_empty() || is_label(&n.key) || form_tag(&n.key).is_some() {
+                    break;
+                }
+                parts.push(n.raw.as_str());
+                prev = n.no;
+            }
+            c.special_notes = Some(join_wrapped(&parts));
         }
     }
     labels_first(lines, &mut c);
-    c
+    let diags = by_stream(lines, &mut c).into_iter().collect();
+    Warned::new(c, diags)
+}
+
+fn re_heading() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"評価書\((全項目評価書|重点項目評価書|基礎項目評価書)\)").unwrap())
+}
+
+/// The six fields every dataset joins on, from the stream of cover cells; they override the
+/// line-based reading. A damaged cover gives its warning.
+fn by_stream(lines: &[Line], c: &mut Cover) -> Option<Diag> {
+    let toks = tokens(lines);
+    let k: String = lines.iter().map(|l| l.key.as_str()).collect();
+    if let Some(m) = re_heading().captures(&k) {
+        c.kind = Some(m[1].to_string());
+    }
+    if let Some(Tok::Tag(t)) = toks.iter().find(|t| matches!(t, Tok::Tag(_))) {
+        let bare: String = t.chars().filter(|&ch| ch != '[' && ch != ']').collect();
+        if let Some((tag, _)) = form_tag(&bare) {
+            c.form = Some(tag);
+        }
+    }
+    // no label at all: only what shape alone tells (a title ending with its kind name, the
+    // digits next to it); never a lone page number
+    let r = read_stream(&toks, local_government);
+    c.number = r.number;
+    c.title = r.title;
+    c.organization = r.organization;
+    c.published = r.published_raw.as_deref().and_then(era_to_iso);
+    c.published_raw = r.published_raw;
+    if c.special_notes.is_none() {
+        c.special_notes = r.notes;
+    }
+    if r.damaged {
+        let what = if r.dropped.is_empty() { "no value".to_string() } else { r.dropped.join(" and ") };
+        return Some(Diag::new(
+            Code::GlyphsMissing,
+            format!("the cover's labels are damaged (characters missing): {what} survived only in part and is left null"),
+        ));
+    }
+    None
 }
 
 /// A flattened cover prints its labels first, then the values in the same order (empty
@@ -370,6 +438,650 @@ pub fn cells(lines: &[Line]) -> Vec<Line> {
         .collect()
 }
 
+// ---------------------------------------------------------------------------------------
+// Reading the cover as one stream of cells: labels and values found by their shape in the
+// text of all cover cells joined without white space, whatever the cells' order, wraps,
+// spacing and furniture.
+
+/// The labels of the cover (and its heading, its end marker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Lab {
+    Heading,
+    Number,
+    Title,
+    Decl,
+    Notes,
+    Org,
+    Published,
+    Approved,
+    Items,
+}
+
+/// The printed text of each label: a piece of one of these (never a whole value) is a
+/// label cut apart or damaged.
+const LABEL_TEXTS: [(&str, Lab); 10] = [
+    ("特定個人情報保護評価書(全項目評価書)", Lab::Heading),
+    ("特定個人情報保護評価書(重点項目評価書)", Lab::Heading),
+    ("特定個人情報保護評価書(基礎項目評価書)", Lab::Heading),
+    ("評価書番号", Lab::Number),
+    ("評価書名", Lab::Title),
+    ("個人のプライバシー等の権利利益の保護の宣言", Lab::Decl),
+    ("特記事項", Lab::Notes),
+    ("評価実施機関名", Lab::Org),
+    ("公表日", Lab::Published),
+    ("特定個人情報保護委員会承認日【行政機関等のみ】", Lab::Approved),
+];
+
+fn re_labels() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?P<h>特定個人情報保護評価書(?:\((?:全|重点|基礎)項目評価書\))?)",
+            r"|(?P<num>評価書番号)|(?P<title>評価書名)|(?P<decl>個人のプライバシー等の権利利益の保護の宣言)",
+            r"|(?P<notes>特記事項)|(?P<org>評価実施機関名)|(?P<pub>公表日)",
+            r"|(?P<appr>(?:特定)?個人情報保護委員会承認日(?:【?行政機関等のみ】?)?|承認日(?:【?行政機関等のみ】?)?|特定個人情報保護委員会|【?行政機関等のみ】?)",
+            r"|(?P<items>項目一覧)"
+        ))
+        .unwrap()
+    })
+}
+
+fn re_tag_loose() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"\[?(令和|平成)(元|\d{1,2})年(\d{1,2})月\]?\[?様式([234])\]?").unwrap())
+}
+
+fn re_furniture() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"-\d{1,4}-|\d{1,4}/\d{1,4}(?:ページ|頁)?|\d{1,4}(?:ページ|頁)|\(\d{1,3}\)|ページ|頁|/").unwrap())
+}
+
+fn re_kind_end() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(全項目評価書|重点項目評価書|基礎項目評価書)(\((素)?案\))?$").unwrap())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Label(Lab),
+    /// A piece of a label: the labels it can be a piece of; `gapped` when characters
+    /// inside it are missing (glyph loss).
+    Frag {
+        labs: Vec<Lab>,
+        gapped: bool,
+    },
+    Tag(String),
+    /// A date; `hard` when it fills its cell (not a date inside a sentence).
+    Date {
+        raw: String,
+        hard: bool,
+    },
+    Num(String),
+    Furniture,
+    Value {
+        text: String,
+        key: String,
+    },
+}
+
+/// One character of the joined key: where it came from.
+struct Ch {
+    c: char,
+    /// The raw characters this folded character stands for (empty for the rest of an
+    /// expansion).
+    raw: String,
+    /// First character of a cell.
+    cell_start: bool,
+    /// White space stood before it (inside its cell).
+    space_before: bool,
+}
+
+fn joined(lines: &[Line]) -> Vec<Ch> {
+    let mut out = Vec::new();
+    for l in lines {
+        let mut first = true;
+        let mut space = false;
+        for rc in l.raw.chars() {
+            let f = fold(&rc.to_string());
+            if f.is_empty() || rc.is_whitespace() {
+                space = true;
+                continue;
+            }
+            for (i, c) in f.chars().filter(|c| !c.is_whitespace()).enumerate() {
+                out.push(Ch {
+                    c,
+                    raw: if i == 0 { rc.to_string() } else { String::new() },
+                    cell_start: first,
+                    space_before: space && !first,
+                });
+                first = false;
+                space = false;
+            }
+        }
+    }
+    out
+}
+
+/// Text of a span: spaces where the cell had them, dropped between ideographs when the
+/// span is spaced out character by character.
+fn span_text(chs: &[Ch]) -> String {
+    let cjk_pairs = chs.windows(2).filter(|w| crate::normalize::is_cjk(w[0].c) && crate::normalize::is_cjk(w[1].c)).count();
+    let spaced_pairs =
+        chs.windows(2).filter(|w| crate::normalize::is_cjk(w[0].c) && crate::normalize::is_cjk(w[1].c) && w[1].space_before).count();
+    let spaced = spaced_pairs >= 3 && spaced_pairs * 2 >= cjk_pairs;
+    let mut s = String::new();
+    for (i, ch) in chs.iter().enumerate() {
+        if i > 0 && (ch.space_before || ch.cell_start) {
+            let both_cjk = crate::normalize::is_cjk(chs[i - 1].c) && crate::normalize::is_cjk(ch.c);
+            if !(both_cjk && (spaced || ch.cell_start)) {
+                s.push(' ');
+            }
+        }
+        s.push(ch.c);
+    }
+    s
+}
+
+/// The cover's cells as tokens, in order.
+fn tokens(lines: &[Line]) -> Vec<Tok> {
+    let chs = joined(lines);
+    let ks: String = chs.iter().map(|c| c.c).collect();
+    // byte offset -> char index
+    let mut b2c = vec![0usize; ks.len() + 1];
+    let mut ci = 0;
+    for (b, _) in ks.char_indices() {
+        b2c[b] = ci;
+        ci += 1;
+    }
+    b2c[ks.len()] = ci;
+    let n = chs.len();
+    let mut spans: Vec<(usize, usize, Tok)> = Vec::new();
+    let overlaps = |spans: &[(usize, usize, Tok)], a: usize, b: usize| spans.iter().any(|s| a < s.1 && s.0 < b);
+    for c in re_labels().captures_iter(&ks) {
+        let m = c.get(0).unwrap();
+        let lab = if c.name("h").is_some() {
+            Lab::Heading
+        } else if c.name("num").is_some() {
+            Lab::Number
+        } else if c.name("title").is_some() {
+            Lab::Title
+        } else if c.name("decl").is_some() {
+            Lab::Decl
+        } else if c.name("notes").is_some() {
+            Lab::Notes
+        } else if c.name("org").is_some() {
+            Lab::Org
+        } else if c.name("pub").is_some() {
+            Lab::Published
+        } else if c.name("appr").is_some() {
+            Lab::Approved
+        } else {
+            Lab::Items
+        };
+        spans.push((b2c[m.start()], b2c[m.end()], Tok::Label(lab)));
+    }
+    for m in re_tag_loose().find_iter(&ks) {
+        let (a, b) = (b2c[m.start()], b2c[m.end()]);
+        if !overlaps(&spans, a, b) {
+            spans.push((a, b, Tok::Tag(m.as_str().to_string())));
+        }
+    }
+    let hard =
+        |spans: &[(usize, usize, Tok)], i: usize| i == 0 || i >= n || chs[i].cell_start || spans.iter().any(|s| s.0 == i || s.1 == i);
+    let soft = |i: usize| i < n && chs[i].space_before;
+    for m in re_furniture().find_iter(&ks) {
+        let (a, b) = (b2c[m.start()], b2c[m.end()]);
+        if !overlaps(&spans, a, b) && hard(&spans, a) && hard(&spans, b) {
+            spans.push((a, b, Tok::Furniture));
+        }
+    }
+    for m in re_date().find_iter(&ks) {
+        let (a, b) = (b2c[m.start()], b2c[m.end()]);
+        if overlaps(&spans, a, b) {
+            continue;
+        }
+        let is_hard = hard(&spans, a) && hard(&spans, b);
+        if is_hard || ((hard(&spans, a) || soft(a)) && (hard(&spans, b) || soft(b))) {
+            let raw: String = chs[a..b].iter().map(|c| c.raw.as_str()).collect();
+            spans.push((a, b, Tok::Date { raw, hard: is_hard }));
+        }
+    }
+    spans.sort_by_key(|s| s.0);
+    // the gaps: values, cut at cell starts
+    let mut out = Vec::new();
+    let mut at = 0;
+    let push_gap = |out: &mut Vec<Tok>, a: usize, b: usize| {
+        let mut start = a;
+        for i in a..=b {
+            if i == b || (i > start && chs[i].cell_start) {
+                if i > start {
+                    // a title wrapped inside its kind name (`…基礎項目評` / `価書`): the rest
+                    // is no piece of a label
+                    let pk: String = chs[start..i].iter().map(|c| c.c).collect();
+                    match out.last_mut() {
+                        Some(Tok::Value { text, key })
+                            if label_piece(&pk).is_some()
+                                && !re_kind_end().is_match(key)
+                                && re_kind_end().is_match(&format!("{key}{pk}")) =>
+                        {
+                            text.push_str(&span_text(&chs[start..i]));
+                            key.push_str(&pk);
+                        }
+                        _ => value_pieces(&chs[start..i], out),
+                    }
+                }
+                start = i;
+            }
+        }
+    };
+    for (a, b, t) in spans {
+        if a > at {
+            push_gap(&mut out, at, a);
+        }
+        out.push(t);
+        at = b;
+    }
+    if at < n {
+        push_gap(&mut out, at, n);
+    }
+    out
+}
+
+/// One cell's worth of value text: a number glued before a title (`2個人住民税…`) or after
+/// one (`…基礎項目評価書 1`) is cut off; pieces of labels are told apart from values.
+fn value_pieces(chs: &[Ch], out: &mut Vec<Tok>) {
+    let key: String = chs.iter().map(|c| c.c).collect();
+    if key.is_empty() {
+        return;
+    }
+    let digits = key.chars().take_while(char::is_ascii_digit).count();
+    let total = chs.len();
+    if (1..=6).contains(&digits) && digits < total {
+        let next = chs[digits].c;
+        let unit = "年月日人件万億号条項回歳か階部課箇所つ";
+        if crate::normalize::is_cjk(next) && !unit.contains(next) && total - digits >= 2 {
+            out.push(Tok::Num(key.chars().take(digits).collect()));
+            value_pieces(&chs[digits..], out);
+            return;
+        }
+    }
+    let tail = key.chars().rev().take_while(char::is_ascii_digit).count();
+    if (1..=6).contains(&tail) && tail < total && re_kind_end().is_match(&key.chars().take(total - tail).collect::<String>()) {
+        value_pieces(&chs[..total - tail], out);
+        out.push(Tok::Num(key.chars().skip(total - tail).collect()));
+        return;
+    }
+    if digits == total && total <= 6 {
+        out.push(Tok::Num(key));
+        return;
+    }
+    if let Some(f) = label_piece(&key) {
+        out.push(f);
+        return;
+    }
+    // a label that lost characters, on its value's line: `評施関 海見市長`
+    if let Some(sp) = (1..chs.len()).find(|&i| chs[i].space_before) {
+        let head: String = chs[..sp].iter().map(|c| c.c).collect();
+        if let Some(f @ Tok::Frag { gapped: true, .. }) = label_piece(&head) {
+            out.push(f);
+            value_pieces(&chs[sp..], out);
+            return;
+        }
+    }
+    out.push(Tok::Value { text: span_text(chs), key });
+}
+
+/// `sub`'s characters appear in `s` in order.
+fn subsequence(sub: &str, s: &str) -> bool {
+    let mut it = s.chars();
+    sub.chars().all(|c| it.any(|x| x == c))
+}
+
+/// A piece of a label (cut by a cell border or a doubled print), or a label that lost
+/// characters (`評書号` for 評価書番号: `gapped`). A kind name alone is a value (a title's
+/// last cell), not a piece of the heading.
+fn label_piece(key: &str) -> Option<Tok> {
+    let find = |test: &dyn Fn(&str, &str) -> bool| -> Vec<Lab> {
+        LABEL_TEXTS
+            .iter()
+            .filter(|(t, l)| test(key, t) && !(*l == Lab::Heading && KINDS.iter().any(|k| test(key, k))))
+            .map(|(_, l)| *l)
+            .collect()
+    };
+    let whole = find(&|a, b| b.contains(a));
+    if !whole.is_empty() {
+        return Some(Tok::Frag { labs: whole, gapped: false });
+    }
+    if key.chars().count() < 2 {
+        return None;
+    }
+    let gapped = find(&|a, b| subsequence(a, b));
+    if gapped.is_empty() { None } else { Some(Tok::Frag { labs: gapped, gapped: true }) }
+}
+
+fn is_prose(k: &str) -> bool {
+    k.contains('。') || k.contains("宣言") || (k.contains('、') && k.chars().count() > 30)
+}
+
+/// What the stream says.
+#[derive(Debug, Default)]
+struct Read {
+    number: Option<String>,
+    title: Option<String>,
+    organization: Option<String>,
+    published_raw: Option<String>,
+    damaged: bool,
+    /// 特記事項 where its label shares a run of labels with others (column by column).
+    notes: Option<String>,
+    /// Title or organization seen but not trusted (labels damaged).
+    dropped: Vec<&'static str>,
+}
+
+fn org_shaped(k: &str) -> bool {
+    let n = k.chars().count();
+    (2..=60).contains(&n) && re_org().is_match(k) && !is_prose(k) && !k.contains('、') && !re_kind_end().is_match(k)
+}
+
+/// A value that ends with the title of a head (市長, 知事, 大臣, 理事長…) is a whole name.
+fn ends_with_head(toks: &[Tok], j: usize) -> bool {
+    matches!(&toks[j], Tok::Value { key, .. } if ["長", "知事", "大臣", "長官"].iter().any(|h| key.ends_with(h)))
+}
+
+fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
+    let mut r = Read::default();
+    let is_label = |t: &Tok| matches!(t, Tok::Label(_) | Tok::Frag { .. });
+    let field_labels: std::collections::HashSet<Lab> = toks
+        .iter()
+        .filter_map(|t| if let Tok::Label(l) = t { Some(*l) } else { None })
+        .filter(|l| !matches!(l, Lab::Heading | Lab::Items))
+        .collect();
+    let frags = toks.iter().filter(|t| matches!(t, Tok::Frag { .. })).count();
+    let heading = toks.contains(&Tok::Label(Lab::Heading));
+    let gapped = toks.iter().any(|t| matches!(t, Tok::Frag { gapped: true, .. }));
+    r.damaged = gapped || (!heading && frags >= 2) || (field_labels.len() < 3 && frags >= 3);
+    // the cover ends at the 項目一覧 once a field label was seen
+    let end = toks
+        .iter()
+        .enumerate()
+        .find(|(i, t)| **t == Tok::Label(Lab::Items) && toks[..*i].iter().any(|x| matches!(x, Tok::Label(l) if *l != Lab::Heading)))
+        .map_or(toks.len(), |(i, _)| i);
+    let toks = &toks[..end];
+    // groups: a run of labels, then the values up to the next label
+    let mut groups: Vec<(Vec<&Tok>, Vec<usize>)> = Vec::new();
+    let mut i = 0;
+    let mut lead = Vec::new();
+    while i < toks.len() && !is_label(&toks[i]) {
+        lead.push(i);
+        i += 1;
+    }
+    groups.push((vec![], lead));
+    while i < toks.len() {
+        let mut labs = Vec::new();
+        while i < toks.len() && is_label(&toks[i]) {
+            labs.push(&toks[i]);
+            i += 1;
+        }
+        let mut vals = Vec::new();
+        while i < toks.len() && !is_label(&toks[i]) {
+            vals.push(i);
+            i += 1;
+        }
+        groups.push((labs, vals));
+    }
+    let has = |labs: &[&Tok], l: Lab| labs.iter().any(|t| **t == Tok::Label(l));
+    let can_be = |labs: &[&Tok], l: Lab| has(labs, l) || labs.iter().any(|t| matches!(t, Tok::Frag { labs, .. } if labs.contains(&l)));
+    let mut used = vec![false; toks.len()];
+    // the long texts (declaration, 特記事項): where the issuer's name is spelled out
+    let prose: String = toks
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Value { key, .. } if key.chars().count() > 20 => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut published: Option<usize> = None;
+    let mut approved_taken = false;
+    let mut pending: Option<usize> = None;
+    for (labs, vals) in &groups {
+        // number: the digits of a group labelled 評価書番号
+        if r.number.is_none()
+            && (has(labs, Lab::Number) || (r.damaged && can_be(labs, Lab::Number)))
+            && let Some(&j) = vals.iter().find(|&&j| matches!(toks[j], Tok::Num(_)))
+        {
+            if let Tok::Num(d) = &toks[j] {
+                r.number = Some(d.clone());
+            }
+            used[j] = true;
+        }
+        // title: the value cells after 評価書名, joined, up to the kind name
+        if r.title.is_none() && has(labs, Lab::Title) {
+            let mut parts: Vec<String> = Vec::new();
+            let mut keys = String::new();
+            let mut took = Vec::new();
+            for &j in vals {
+                match &toks[j] {
+                    Tok::Num(_) | Tok::Furniture => continue,
+                    Tok::Value { text, key } if !(is_prose(key) || (has(labs, Lab::Org) && org_shaped(key) && !parts.is_empty())) => {
+                        parts.push(text.clone());
+                        keys.push_str(key);
+                        took.push(j);
+                        if re_kind_end().is_match(&keys) {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            let others = labs.iter().any(|t| matches!(t, Tok::Label(Lab::Decl | Lab::Notes | Lab::Org)));
+            if !re_kind_end().is_match(&keys) && (others || parts.len() > 3) {
+                parts.clear();
+            }
+            if !parts.is_empty() {
+                for j in took {
+                    used[j] = true;
+                }
+                if r.damaged {
+                    r.dropped.push("title");
+                } else {
+                    r.title = Some(join_wrapped(&parts));
+                }
+            }
+        }
+        // organization: the value after 評価実施機関名 (the one shaped like an issuer when
+        // the label shares its run with others)
+        if r.organization.is_none() && has(labs, Lab::Org) {
+            let cands: Vec<usize> = vals
+                .iter()
+                .copied()
+                .filter(|&j| !used[j] && matches!(&toks[j], Tok::Value { key, .. } if !is_prose(key) && !re_kind_end().is_match(key) && (2..=60).contains(&key.chars().count())))
+                .collect();
+            // a long name wrapped in its cell: the label's own cells, joined, when together
+            // they are shaped like an issuer
+            let alone = labs.iter().all(|t| matches!(t, Tok::Label(Lab::Org) | Tok::Frag { .. }));
+            let run: Vec<usize> = vals.iter().copied().take_while(|&j| cands.contains(&j)).take(3).collect();
+            let joined_key: String =
+                run.iter().filter_map(|&j| if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }).collect();
+            if alone && run.len() > 1 && org_shaped(&joined_key) && !ends_with_head(toks, run[0]) {
+                for &j in &run {
+                    used[j] = true;
+                }
+                let parts: Vec<&str> =
+                    run.iter().filter_map(|&j| if let Tok::Value { text, .. } = &toks[j] { Some(text.as_str()) } else { None }).collect();
+                if r.damaged {
+                    r.dropped.push("organization");
+                } else {
+                    r.organization = Some(join_wrapped(&parts));
+                }
+            }
+            // labels first (`特記事項 評価実施機関名` then the values): the last cells of the
+            // run, joined, when the declaration names the issuer so
+            if r.organization.is_none() && !alone && !r.damaged {
+                let tail: Vec<usize> = vals.iter().rev().copied().take_while(|&j| cands.contains(&j)).take(3).collect();
+                for k in (2..=tail.len()).rev() {
+                    let mut run: Vec<usize> = tail[..k].to_vec();
+                    run.reverse();
+                    let jk: String =
+                        run.iter().filter_map(|&j| if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }).collect();
+                    if org_shaped(&jk) && prose.contains(&jk) {
+                        let parts: Vec<&str> = run
+                            .iter()
+                            .filter_map(|&j| if let Tok::Value { text, .. } = &toks[j] { Some(text.as_str()) } else { None })
+                            .collect();
+                        for &j in &run {
+                            used[j] = true;
+                        }
+                        r.organization = Some(join_wrapped(&parts));
+                        break;
+                    }
+                }
+            }
+            let pick = if r.organization.is_some() || r.dropped.contains(&"organization") {
+                None
+            } else {
+                cands.iter().copied().find(|&j| matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)))
+            };
+            if let Some(j) = pick {
+                used[j] = true;
+                if r.damaged {
+                    r.dropped.push("organization");
+                } else if let Tok::Value { text, .. } = &toks[j] {
+                    r.organization = Some(text.clone());
+                }
+            }
+        }
+        // dates right after their labels
+        let dates: Vec<usize> = vals.iter().copied().filter(|&j| matches!(toks[j], Tok::Date { .. })).collect();
+        let (p, a) = (has(labs, Lab::Published), has(labs, Lab::Approved));
+        if !dates.is_empty() && (p || a) {
+            let lab_order: Vec<Lab> = labs
+                .iter()
+                .filter_map(|t| match t {
+                    Tok::Label(l @ (Lab::Published | Lab::Approved)) => Some(*l),
+                    _ => None,
+                })
+                .collect();
+            if p && !a {
+                published.get_or_insert(dates[0]);
+                used[dates[0]] = true;
+            } else if a && !p {
+                approved_taken = true;
+                used[dates[0]] = true;
+            } else if dates.len() >= 2 {
+                let k = lab_order.iter().position(|l| *l == Lab::Published).unwrap_or(0).min(dates.len() - 1);
+                published.get_or_insert(dates[k]);
+                approved_taken = true;
+                for &d in &dates {
+                    used[d] = true;
+                }
+            } else {
+                // one date under both labels: decided below, once the issuer is known
+                used[dates[0]] = true;
+                pending.get_or_insert(dates[0]);
+            }
+        }
+    }
+    // 特記事項 in a run of labels: the one value no other label of the run claims
+    for (labs, vals) in &groups {
+        if has(labs, Lab::Notes) && labs.len() > 1 && !r.damaged {
+            // the declaration: its lines up to the one that says 宣言
+            let decl_end =
+                vals.iter().rposition(|&j| matches!(&toks[j], Tok::Value { key, .. } if key.contains("宣言") || key.starts_with("言す")));
+            let decl_start =
+                decl_end.and_then(|e| vals[..=e].iter().position(|&j| matches!(&toks[j], Tok::Value { key, .. } if is_prose(key))));
+            let in_decl = |i: usize| matches!((decl_start, decl_end), (Some(a), Some(b)) if (a..=b).contains(&i));
+            let left: Vec<&str> = vals
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| !in_decl(i))
+                .map(|(_, j)| j)
+                .filter(|&&j| !used[j])
+                .filter_map(|&j| match &toks[j] {
+                    Tok::Value { text, key } if !is_prose(key) && !re_kind_end().is_match(key) => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if let [one] = left[..] {
+                r.notes = Some(one.to_string());
+            }
+        }
+    }
+    // values away from their labels (Excel cell order): by shape, where the label is printed
+    if r.organization.is_none() && !r.damaged && field_labels.contains(&Lab::Org) {
+        // a value shaped like an issuer in no labelled group that claims it
+        let claimed: std::collections::HashSet<usize> = groups
+            .iter()
+            .filter(|(labs, _)| has(labs, Lab::Notes) || has(labs, Lab::Title) || has(labs, Lab::Decl))
+            .flat_map(|(_, v)| v.iter().copied())
+            .collect();
+        let cands: Vec<usize> = (0..toks.len())
+            .filter(|&j| !used[j] && !claimed.contains(&j) && matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)))
+            .collect();
+        if cands.len() == 1
+            && let Tok::Value { text, .. } = &toks[cands[0]]
+        {
+            r.organization = Some(text.clone());
+        }
+    }
+    let pos_of = |l: Lab| toks.iter().position(|t| *t == Tok::Label(l));
+    let is_local = r.organization.as_deref().is_some_and(&local);
+    if let Some(d) = pending
+        && published.is_none()
+        && is_local
+    {
+        // a local government has no 承認日
+        published = Some(d);
+    }
+    if published.is_none() && !approved_taken && pending.is_none() {
+        let loose: Vec<usize> = (0..toks.len()).filter(|&j| !used[j] && matches!(toks[j], Tok::Date { hard: true, .. })).collect();
+        if loose.len() == 1 {
+            let d = loose[0];
+            match (pos_of(Lab::Published), pos_of(Lab::Approved)) {
+                (Some(_), None) => published = Some(d),
+                (Some(p), Some(a)) => {
+                    let nearer = d.abs_diff(p) < d.abs_diff(a);
+                    if nearer || is_local {
+                        published = Some(d);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if r.title.is_none() && !r.damaged && !field_labels.contains(&Lab::Title) {
+        // no 評価書名 printed: the one value ending with a kind name, with the cells of its
+        // wrapped start right above it
+        let ends: Vec<usize> = (0..toks.len())
+            .filter(|&j| !used[j] && matches!(&toks[j], Tok::Value { key, .. } if re_kind_end().is_match(key) && !is_prose(key)))
+            .collect();
+        if let [j] = ends[..] {
+            let mut start = j;
+            while start > 0
+                && j - start < 2
+                && !used[start - 1]
+                && matches!(&toks[start - 1], Tok::Value { key, .. } if !is_prose(key) && !org_shaped(key) && !re_kind_end().is_match(key))
+            {
+                start -= 1;
+            }
+            let parts: Vec<&str> =
+                toks[start..=j].iter().filter_map(|t| if let Tok::Value { text, .. } = t { Some(text.as_str()) } else { None }).collect();
+            r.title = Some(join_wrapped(&parts));
+            // no 評価書番号 printed either: the digits standing right before or after the title
+            if r.number.is_none() && !field_labels.contains(&Lab::Number) {
+                let near = [start.checked_sub(1), Some(j + 1)];
+                if let Some(Tok::Num(d)) = near.into_iter().flatten().filter_map(|i| toks.get(i)).find(|t| matches!(t, Tok::Num(_))) {
+                    r.number = Some(d.clone());
+                }
+            }
+        }
+    }
+    if let Some(d) = published
+        && let Tok::Date { raw, .. } = &toks[d]
+    {
+        r.published_raw = Some(raw.clone());
+    }
+    r
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,6 +1092,74 @@ mod tests {
         assert_eq!(era_to_iso("令和元年５月１日").as_deref(), Some("2019-05-01"));
         assert_eq!(era_to_iso("平成２７年 ６月 ４日").as_deref(), Some("2015-06-04"));
         assert_eq!(era_to_iso("平成27年13月4日"), None);
+    }
+
+    fn cells(v: &[&str]) -> Vec<Line> {
+        v.iter().enumerate().map(|(i, t)| Line::new(i + 1, None, (*t).to_string())).collect()
+    }
+
+    #[test]
+    fn tag_and_date_cut_into_cells() {
+        let l = cells(&[
+            "評価実施機関名",
+            "東大阪市長",
+            "公表日",
+            "平成",
+            "27",
+            "年",
+            "5",
+            "月",
+            "28",
+            "日",
+            "平成",
+            "26",
+            "年",
+            "4",
+            "月様式",
+            "4",
+            "1",
+        ]);
+        let c = read_cover(&l, &l).value;
+        assert_eq!(c.form.as_deref(), Some("平成26年4月 様式4"));
+        assert_eq!(c.published.as_deref(), Some("2015-05-28"));
+        assert_eq!(c.organization.as_deref(), Some("東大阪市長"));
+        assert_eq!(c.number, None, "a page number after the tag");
+    }
+
+    #[test]
+    fn page_numbers_are_no_number_and_wrapped_titles_join() {
+        let l = cells(&[
+            "1",
+            "特定個人情報保護評価書（全項目評価書）",
+            "評価書番号",
+            "評価書名",
+            "国民年金に関する事務 全",
+            "項目評価書",
+            "- 2 -",
+        ]);
+        let c = read_cover(&l, &l).value;
+        assert_eq!(c.number, None);
+        assert_eq!(c.kind.as_deref(), Some("全項目評価書"));
+        assert_eq!(crate::normalize::key(c.title.as_deref().unwrap()), "国民年金に関する事務全項目評価書");
+    }
+
+    #[test]
+    fn title_wrapped_inside_its_kind_name() {
+        let l =
+            cells(&["評価書番号", "7", "評価書名", "生活保護関係事務 基礎項目評", "価書", "個人のプライバシー等の権利利益の保護の宣言"]);
+        let c = read_cover(&l, &l).value;
+        assert_eq!(c.number.as_deref(), Some("7"));
+        assert_eq!(crate::normalize::key(c.title.as_deref().unwrap()), "生活保護関係事務基礎項目評価書");
+    }
+
+    #[test]
+    fn damaged_labels_give_no_fragment() {
+        let l = cells(&["特定個情報保護評書(全評価書)", "評書号", "4", "評書名", "相原 国民年事 全評価書", "評施関 倉市長"]);
+        let w = read_cover(&l, &l);
+        let c = w.value;
+        assert_eq!(c.number.as_deref(), Some("4"));
+        assert_eq!((c.title, c.organization), (None, None));
+        assert!(w.diags.iter().any(|d| d.code == Code::GlyphsMissing));
     }
 
     #[test]

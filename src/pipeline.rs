@@ -55,7 +55,7 @@ fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
     }
     let tpls = templates();
     let headings = Headings::find(tpls, lines);
-    let cover = cover::read_cover(&cover::cells(&lines[..headings.cover_end()]), lines);
+    let cover = cover::read_cover(&cover::cells(&lines[..headings.cover_end()]), lines).take(&mut x.diags);
     let Some(form) = form::choose_form(tpls, &cover, lines, &headings).take(&mut x.diags) else {
         x.diags.push(policy::unread(&pages.flavour, &x.diags));
         x.document = cover;
