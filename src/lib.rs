@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod score;
 pub mod source;
+pub mod threshold;
 
 pub use form::template;
 pub use output::record;
