@@ -235,6 +235,49 @@ mod tests {
         assert_eq!(possible(3, None), vec![Level::Juuten, Level::Zen]);
     }
 
+    fn choice_field(sec: &str, label: &str, value: Option<&str>) -> FieldOut {
+        FieldOut {
+            path: vec![sec.into(), "1".into(), label.into()],
+            label: label.into(),
+            ty: FieldType::Choice,
+            value: value.map(String::from),
+            options: crate::fields::Options::None,
+            certainty: crate::fields::Certainty::Exact,
+            at: crate::diag::Loc::default(),
+            order: (0, 0),
+        }
+    }
+
+    fn kiso_with(taisho: &str, many: Option<&str>, jiko: Option<&str>, stated: &str, submitted: Option<&str>) -> Warned<Option<bool>> {
+        let fields = vec![
+            choice_field("II", "評価対象の事務の対象人数は何人か", Some(taisho)),
+            choice_field("II", "特定個人情報ファイル取扱者数は500人以上か", many),
+            choice_field("II", "過去1年以内に、評価実施機関において特定個人情報に関する重大事故が発生したか", jiko),
+            choice_field("III", "しきい値判断結果", Some(stated)),
+            choice_field("IV", "提出する特定個人情報保護評価書の種類", submitted),
+        ];
+        check(Some("基礎項目評価書"), &fields)
+    }
+
+    #[test]
+    fn kiso_both_ways() {
+        let juuten = "基礎項目評価及び重点項目評価の実施が義務付けられる";
+        let ok = kiso_with("1万人以上10万人未満", Some("500人未満"), Some("発生あり"), juuten, None);
+        assert_eq!(ok.value, Some(true));
+        assert!(ok.diags.is_empty());
+        // Ⅳ1 submits less than Ⅲ states
+        let bad = kiso_with("1万人以上10万人未満", Some("500人未満"), Some("発生あり"), juuten, Some("基礎項目評価書"));
+        assert_eq!(bad.value, Some(false));
+        assert!(bad.diags[0].message.contains("Ⅳ1"), "{}", bad.diags[0].message);
+        // 取扱者数 not read, no 重大事故: either result is possible, so no verdict
+        let open = kiso_with("1万人以上10万人未満", None, Some("発生なし"), juuten, None);
+        assert_eq!(open.value, None);
+        // … but 30万人以上 needs none of them
+        let bad = kiso_with("30万人以上", None, None, juuten, None);
+        assert_eq!(bad.value, Some(false));
+        assert!(bad.diags[0].message.contains("30万人以上"));
+    }
+
     #[test]
     fn values_as_printed() {
         assert_eq!(band("1,000人未満(任意実施)"), Some(0));

@@ -215,13 +215,15 @@ fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], placed_at: &[Option<
     }
 }
 
-/// The value at line `v` is whole in its brackets on its line (`[ 十分である ]`, not the
-/// `[ 10万人以上…` of a scrambled Excel page) and stands below the label of `hits[h]`, after
+/// The value at line `v` is whole in its brackets (`[ 十分である ]`, not the `[ 10万人以上…` of
+/// a scrambled Excel page) and stands below the label of `hits[h]`, after
 /// the label's end with no other label in between.
 fn own_value(lines: &[Line], hits: &[Hit], h: usize, v: usize) -> bool {
     let end = hits[h].at.end_line;
     let k = &lines[v].key;
-    let whole = k.starts_with('[') && k.ends_with(']') && k.matches('[').count() == 1;
+    // `[` / value / `]` on three lines (a PDF's bracket cells) is whole too
+    let bracketed = v > 0 && lines[v - 1].key == "[" && lines.get(v + 1).is_some_and(|n| n.key == "]");
+    let whole = bracketed || (k.starts_with('[') && k.ends_with(']') && k.matches('[').count() == 1);
     whole && v >= end && !hits.iter().enumerate().any(|(i, o)| i != h && o.at.line > end && o.at.line <= v)
 }
 
