@@ -75,6 +75,7 @@ codes! {
     MarksUnrecoverable = "marks_unrecoverable", Warning, "the dump has no brackets: every checkbox mark is null";
     GroupUnplaced = "group_unplaced", Warning, "a checkbox group's boxes were not found; its options are null";
     FormKindMismatch = "form_kind_mismatch", Warning, "the form tag and the printed kind disagree";
+    ThresholdInconsistent = "threshold_inconsistent", Warning, "the しきい値判断 answers, the stated result and the kind disagree with the 指針's rule";
     FlattenedText = "flattened_text", Warning, "pages were flattened onto single lines; placement is less certain";
     GlyphsMissing = "glyphs_missing", Warning, "ideographs are missing (a font without ToUnicode): free texts are null";
     PageWithoutTextLayer = "page_without_text_layer", Warning, "a PDF page's glyphs have no Unicode mapping; the page is not read";

@@ -22,6 +22,7 @@ mod pipeline;
 mod policy;
 pub mod score;
 mod source;
+mod threshold;
 
 pub use cover::era_to_iso;
 pub use form::template;

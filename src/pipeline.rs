@@ -11,6 +11,7 @@ use crate::input::Format;
 use crate::output::record::Record;
 use crate::policy;
 use crate::source::{self, Input, SourceInfo};
+use crate::threshold;
 
 /// Everything read from one document, before serialization.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +21,8 @@ pub struct Extraction {
     pub fields: Vec<FieldOut>,
     pub tables: Tables,
     pub diags: Vec<Diag>,
+    /// The しきい値判断 check (`threshold::check`); `None` when it cannot be decided.
+    pub threshold_consistent: Option<bool>,
 }
 
 /// Run every stage on one input. Never fails: problems become diagnostics, and a panic
@@ -69,6 +72,7 @@ fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
     x.fields = fields::read_fields(&doc).take(&mut x.diags);
     x.document = policy::document(cover, tpls, t, sections, &x.fields, &pages.flavour).take(&mut x.diags);
     policy::null_garbled_texts(&mut x.fields, &pages.flavour);
+    x.threshold_consistent = threshold::check(x.document.kind.as_deref(), &x.fields).take(&mut x.diags);
     x.tables = annex::read(t, lines, &body).take(&mut x.diags);
     x
 }

@@ -52,8 +52,9 @@ pub fn document(
     // no printed kind: the form's own section headings tell it when at least two are found, or
     // one that this form alone prints (様式4's Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策)
     let distinctive = sections.iter().any(|s| {
-        let k = &t.sections[s.section].key;
-        tpls.forms.iter().filter(|f| f.form != t.form).all(|f| f.sections.iter().all(|o| &o.key != k))
+        let own = &t.sections[s.section];
+        // by numeral and title: 様式2's Ⅳ リスク対策 is not 様式3's Ⅲ リスク対策
+        tpls.forms.iter().filter(|f| f.form != t.form).all(|f| f.sections.iter().all(|o| o.key != own.key || o.roman != own.roman))
     });
     if cover.kind.is_none()
         && !flavour.glyphs_lost

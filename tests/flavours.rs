@@ -158,9 +158,9 @@ fn hand_written_covers() {
             // 様式2 in every flavour: its form tag and the Ⅰ fields forms.md lists
             assert!(rec["document"]["form"].as_str().is_some_and(|f| f.ends_with("様式2")), "{}", src.display());
             assert_eq!(s.texts.right, s.texts.total, "{}: Ⅰ fields {:?}", src.display(), s.misses);
-            // labels the template does not know are kept, and said so
+            // labels the template does not know are kept, and said so (the 様式2 template
+            // now knows all of Ⅰ, so a cover page may have none)
             let diags = rec["diagnostics"].as_array().unwrap();
-            assert!(diags.iter().any(|d| d["code"] == "unknown_label"), "{}", src.display());
             let unknown: Vec<&str> = diags.iter().filter(|d| d["code"] == "unknown_label").filter_map(|d| d["field"].as_str()).collect();
             for id in unknown {
                 assert!(rec["fields"].as_array().unwrap().iter().any(|f| f["id"] == id), "{}: {id}", src.display());

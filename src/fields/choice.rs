@@ -7,10 +7,11 @@ use super::{Certainty, Doc, FieldOut, Layout};
 use crate::diag::{Code, Diag};
 use crate::form::headings::is_option_entry;
 use crate::form::scan::Hit;
-use crate::form::template::{ListId, Templates};
+use crate::form::template::{FieldKind, ListId};
 use crate::form::tuning::{
     CHOICE_FLATTENED_CELLS, CHOICE_PRELUDE, CHOICE_REACH, CHOICE_REACH_ABOVE, CHOICE_REACH_DISTINCTIVE, CHOICE_SWAP_WINDOW,
 };
+use crate::input::Line;
 use crate::normalize::key;
 use std::collections::HashSet;
 
@@ -73,10 +74,11 @@ pub(super) fn place_choices(
             used[t] = true;
         }
     }
-    let done = place_nearest(doc, hits, &pending, &tokens, &mut used, fields);
+    let placed_at = place_nearest(doc, hits, &pending, &tokens, &mut used, fields);
     if doc.layout == Layout::Lines {
-        drop_swappable(doc, hits, &pending, &done, fields, diags);
+        drop_swappable(doc, hits, &pending, &placed_at, fields, diags);
     }
+    let done: Vec<bool> = placed_at.iter().map(Option::is_some).collect();
     for (pi, job) in pending.iter().enumerate() {
         if !done[pi] {
             let f = &mut fields[job.field];
@@ -87,9 +89,16 @@ pub(super) fn place_choices(
 }
 
 /// Global nearest-first matching of value pieces to the pending fields (each piece used
-/// once); which pending fields got a value.
-fn place_nearest(doc: &Doc, hits: &[Hit], pending: &[Job], tokens: &[Token], used: &mut [bool], fields: &mut [FieldOut]) -> Vec<bool> {
-    let distinctive = distinctive_lists(doc.tpls);
+/// once); the line of the value each pending field got.
+fn place_nearest(
+    doc: &Doc,
+    hits: &[Hit],
+    pending: &[Job],
+    tokens: &[Token],
+    used: &mut [bool],
+    fields: &mut [FieldOut],
+) -> Vec<Option<usize>> {
+    let distinctive = distinctive_lists(doc);
     let mut pairs: Vec<(u32, usize, usize)> = Vec::new(); // (cost, pending idx, token idx)
     for (pi, job) in pending.iter().enumerate() {
         let reach = if distinctive[job.list.index()] { CHOICE_REACH_DISTINCTIVE } else { CHOICE_REACH };
@@ -100,9 +109,9 @@ fn place_nearest(doc: &Doc, hits: &[Hit], pending: &[Job], tokens: &[Token], use
         }
     }
     pairs.sort_unstable();
-    let mut done = vec![false; pending.len()];
+    let mut done: Vec<Option<usize>> = vec![None; pending.len()];
     for (_, pi, ti) in pairs {
-        if done[pi] || used[ti] {
+        if done[pi].is_some() || used[ti] {
             continue;
         }
         let job = pending[pi];
@@ -111,20 +120,34 @@ fn place_nearest(doc: &Doc, hits: &[Hit], pending: &[Job], tokens: &[Token], use
             fields[job.field].value = Some(list.options[o].label.clone());
             fields[job.field].certainty = Certainty::Inferred;
             used[ti] = true;
-            done[pi] = true;
+            done[pi] = Some(tokens[ti].line);
         }
     }
     done
 }
 
-/// Lists whose option strings belong to no other list: their values may reach further.
-fn distinctive_lists(tpls: &Templates) -> Vec<bool> {
+/// Lists whose option strings belong to no other list of the form: their values may reach
+/// further. (Only the form's own lists count: 様式2's OPT-SHIKII-2 shares strings with the
+/// しきい値判断結果 lists of 様式3/4, which never stand in a 様式2.)
+fn distinctive_lists(doc: &Doc) -> Vec<bool> {
+    let tpls = doc.tpls;
+    let used: HashSet<usize> = doc
+        .form
+        .fields
+        .iter()
+        .filter_map(|f| match f.kind {
+            FieldKind::Choice(l) | FieldKind::Checkboxes(l) => Some(l.index()),
+            _ => None,
+        })
+        .collect();
     tpls.lists
         .iter()
         .map(|l| {
-            l.options
-                .iter()
-                .all(|o| !tpls.lists.iter().any(|m| m.id != l.id && m.id.starts_with("OPT-") && m.options.iter().any(|p| p.key == o.key)))
+            l.options.iter().all(|o| {
+                !tpls.list_ids().any(|(mi, m)| {
+                    m.id != l.id && used.contains(&mi.index()) && m.id.starts_with("OPT-") && m.options.iter().any(|p| p.key == o.key)
+                })
+            })
         })
         .collect()
 }
@@ -158,16 +181,18 @@ fn pair_cost(doc: &Doc, h: &Hit, list: ListId, tok: &Token, reach: u32) -> Optio
 
 /// Placed by proximity alone, two nearby fields of one list with different values may have
 /// swapped them: that cannot be told, so neither is given. (Tables read cell by cell,
-/// markdown and PDF, keep their order: not there.)
-fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], done: &[bool], fields: &mut [FieldOut], diags: &mut Vec<Diag>) {
+/// markdown and PDF, keep their order: not there; nor two fields each of whose value stands
+/// right below its own label, before the other's: label, value, label, value.)
+fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], placed_at: &[Option<usize>], fields: &mut [FieldOut], diags: &mut Vec<Diag>) {
     let lines = doc.lines;
-    let placed: Vec<usize> = (0..pending.len()).filter(|&pi| done[pi]).collect();
+    let placed: Vec<usize> = (0..pending.len()).filter(|&pi| placed_at[pi].is_some()).collect();
+    let own = |pi: usize| own_value(lines, hits, pending[pi].hit, placed_at[pi].unwrap_or(0));
     let mut ambiguous: HashSet<usize> = HashSet::new();
     for (a, &pa) in placed.iter().enumerate() {
         for &pb in &placed[a + 1..] {
             let (ja, jb) = (pending[pa], pending[pb]);
             let near = lines[hits[ja.hit].at.line].pos.abs_diff(lines[hits[jb.hit].at.line].pos) <= CHOICE_SWAP_WINDOW;
-            if ja.list == jb.list && near && fields[ja.field].value != fields[jb.field].value {
+            if ja.list == jb.list && near && fields[ja.field].value != fields[jb.field].value && !(own(pa) && own(pb)) {
                 ambiguous.insert(pa);
                 ambiguous.insert(pb);
             }
@@ -188,6 +213,18 @@ fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], done: &[bool], field
             .at(f.at),
         );
     }
+}
+
+/// The value at line `v` is whole in its brackets (`[ 十分である ]`, not the `[ 10万人以上…` of
+/// a scrambled Excel page) and stands below the label of `hits[h]`, after
+/// the label's end with no other label in between.
+fn own_value(lines: &[Line], hits: &[Hit], h: usize, v: usize) -> bool {
+    let end = hits[h].at.end_line;
+    let k = &lines[v].key;
+    // `[` / value / `]` on three lines (a PDF's bracket cells) is whole too
+    let bracketed = v > 0 && lines[v - 1].key == "[" && lines.get(v + 1).is_some_and(|n| n.key == "]");
+    let whole = bracketed || (k.starts_with('[') && k.ends_with(']') && k.matches('[').count() == 1);
+    whole && v >= end && !hits.iter().enumerate().any(|(i, o)| i != h && o.at.line > end && o.at.line <= v)
 }
 
 /// What stands right after a choice label.

@@ -119,7 +119,9 @@ pub fn toc_end(t: &Template, lines: &[Line]) -> Option<usize> {
 /// An option list line, not a value: `<選択肢>`, `1) 記録を残している`.
 #[must_use]
 pub fn is_option_entry(k: &str) -> bool {
-    k.starts_with("<選択肢>") || (k.chars().next().is_some_and(|c| c.is_ascii_digit()) && k.contains(')'))
+    // `1)`, `10)`: digits then the bracket (not `1,000人未満(任意実施)`)
+    let digits = k.bytes().take_while(u8::is_ascii_digit).count();
+    k.starts_with("<選択肢>") || (digits > 0 && k[digits..].starts_with(')'))
 }
 
 /// A section's heading: which section of the template, at which line.

@@ -47,6 +47,10 @@ pub struct Document {
     pub published_raw: Option<String>,
     pub declaration: Option<String>,
     pub special_notes: Option<String>,
+    /// The しきい値判断 check (src/threshold.rs): the answers, the stated result and the kind
+    /// agree with the 指針's rule (`true`) or not (`false`); absent when it cannot be decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_consistent: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -179,7 +183,7 @@ impl From<Extraction> for Record {
         Record {
             schema_version: SCHEMA_VERSION.into(),
             source: Source::from(x.source),
-            document: Document::from(x.document),
+            document: Document { threshold_consistent: x.threshold_consistent, ..Document::from(x.document) },
             fields: x.fields.iter().map(field_out).collect(),
             tables: Tables::from(x.tables),
             diagnostics: x.diags.iter().map(diag_out).collect(),
@@ -205,6 +209,7 @@ impl From<Cover> for Document {
             published_raw: c.published_raw,
             declaration: c.declaration,
             special_notes: c.special_notes,
+            threshold_consistent: None,
         }
     }
 }

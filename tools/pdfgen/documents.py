@@ -752,3 +752,144 @@ D = dict(
 )
 
 DOCUMENTS = [A, B, C, D]
+
+
+# ---------------------------------------------------------------------------------------
+# 様式2 基礎項目評価書: three versions. Cover and Ⅰ1 in the shape of the published 基礎項目評価書
+# covers of ../shared/variants-dev (栄村, 座間市, 熊谷市, 薩摩川内市); Ⅰ2–8 and Ⅱ–Ⅳ values
+# made up for the fixture. T: Ⅱ's answers and Ⅲ's stated result (the しきい値判断).
+#
+#   E  gen_e_kiso_h26  [平成26年4月 様式2]  Ⅰ–Ⅲ, consistent (1,000–1万 → 基礎項目)
+#   F  gen_f_kiso_h28  [平成28年1月 様式2]  Ⅰ–Ⅲ, CONTRADICTING: 1万–10万 and 取扱者 500人以上
+#                                            require 基礎+重点, Ⅲ states 基礎項目 only
+#   G  gen_g_kiso_h29  [平成29年5月 様式2]  Ⅰ–Ⅳ, consistent (10万–30万 + 重大事故 → 基礎+全項目,
+#                                            Ⅳ1 基礎項目評価書及び全項目評価書)
+
+E = dict(
+    id="gen_e_kiso_h26",
+    form=2,
+    version="H26",
+    tag="[平成26年4月 様式2]",
+    tag_pos="bottom",
+    mark="○",
+    num_paren={},
+    cover=dict(
+        number="5",
+        title="介護保険に関する事務　基礎項目評価書",
+        declaration=("介護保険に関する事務において特定個人情報ファイルを扱う栄村長は、個人のプライバシー等の権利利益への影響を"
+                     "常に念頭に置き、取扱いの各段階で必要な安全管理措置を講じるとともにその実施状況を点検し、"
+                     "個人のプライバシー等の権利利益を守る取組を続けることを宣言する。"),
+        special_notes="なし",
+        organization="栄村長",
+        published="平成27年3月19日",
+    ),
+    I=dict(
+        jimu="介護保険に関する事務",
+        gaiyou=("介護保険に関する事務について、関係法令の規定に基づき、申請及び届出の受付、資格の確認、決定並びに"
+                "通知の各段階で特定個人情報を取り扱う。\n個人番号は、対象者の特定及び情報提供ネットワークシステムを"
+                "通じた情報照会に用いる。"),
+        system="1.介護保険システム\n2.団体内統合宛名システム\n3.中間サーバー",
+        file="介護保険情報ファイル",
+        riyou_konkyo="番号法第9条第1項　別表第一の68の項",
+        renkei="実施する",
+        renkei_konkyo="番号法第19条第7号　別表第二",
+        busho="住民福祉課",
+        shozokuchou="住民福祉課長",
+        other="なし",
+        seikyuu="栄村総務課　長野県下水内郡栄村大字北信3433",
+        renraku="栄村住民福祉課（電話0269-87-3111）",
+    ),
+    T=dict(taisho="1,000人以上1万人未満", taisho_jiten="平成26年12月1日時点",
+           toriatsukai="500人未満", toriatsukai_jiten="平成26年12月1日時点",
+           jiko="発生なし",
+           kekka="基礎項目評価の実施が義務付けられる"),
+)
+
+F = dict(
+    id="gen_f_kiso_h28",
+    form=2,
+    version="H28",
+    tag="[平成28年1月 様式2]",
+    tag_pos="bottom",
+    mark="○",
+    num_paren={},
+    cover=dict(
+        number="15",
+        title="子育て支援に関する事務　基礎項目評価書",
+        declaration=("熊谷市は、子育て支援に関する事務で特定個人情報ファイルを取り扱うに当たって、個人のプライバシー等の"
+                     "権利利益に及ぶ影響の大きさを重く受け止めている。漏えい、滅失又は毀損といった事態を防ぐ対策を講じ、"
+                     "個人のプライバシー等の権利利益を守るよう努めている旨をここに宣言する。"),
+        special_notes="",
+        organization="熊谷市長",
+        published="平成28年7月27日",
+    ),
+    I=dict(
+        jimu="子育て支援に関する事務",
+        gaiyou=("子育て支援に関する事務について、関係法令の規定に基づき、申請及び届出の受付、資格の確認、決定並びに"
+                "通知の各段階で特定個人情報を取り扱う。"),
+        system="1.子育て支援システム\n2.団体内統合宛名システム\n3.中間サーバー",
+        file="子育て支援情報ファイル",
+        riyou_konkyo="番号法第9条第1項　別表第一の56の2の項",
+        renkei="未定",
+        renkei_konkyo="－",
+        busho="こども未来部こども課",
+        shozokuchou="こども課長",
+        other="－",
+        seikyuu="熊谷市総務部総務課　熊谷市宮町2丁目47番地1",
+        renraku="熊谷市こども未来部こども課（048-524-1111）",
+    ),
+    # the contradiction: 1万–10万 with 500人以上 requires 基礎項目評価及び重点項目評価
+    T=dict(taisho="1万人以上10万人未満", taisho_jiten="平成28年4月1日時点",
+           toriatsukai="500人以上", toriatsukai_jiten="平成28年4月1日時点",
+           jiko="発生なし",
+           kekka="基礎項目評価の実施が義務付けられる"),
+)
+
+G = dict(
+    id="gen_g_kiso_h29",
+    form=2,
+    version="H29",
+    tag="[平成29年5月 様式2]",
+    tag_pos="bottom",
+    mark="〇",
+    num_paren={},
+    cover=dict(
+        number="7",
+        title="生活保護関係事務　基礎項目評価書",
+        declaration=("薩摩川内市は、生活保護関係事務で特定個人情報ファイルを取り扱うに当たって、個人のプライバシー等の"
+                     "権利利益に及ぶ影響の大きさを重く受け止めている。漏えい、滅失又は毀損といった事態を防ぐ対策を講じ、"
+                     "個人のプライバシー等の権利利益を守るよう努めている旨をここに宣言する。"),
+        special_notes="本評価書は全項目評価書とともに提出する。",
+        organization="薩摩川内市長",
+        published="令和元年8月30日",
+    ),
+    I=dict(
+        jimu="生活保護関係事務",
+        gaiyou=("生活保護関係事務について、関係法令の規定に基づき、申請及び届出の受付、資格の確認、決定並びに通知の"
+                "各段階で特定個人情報を取り扱う。"),
+        system="1.生活保護システム\n2.団体内統合宛名システム\n3.中間サーバー",
+        file="生活保護情報ファイル",
+        riyou_konkyo="番号法第9条第1項　別表第一の15の項",
+        renkei="実施しない",
+        renkei_konkyo="－",
+        busho="市民福祉部保護課",
+        shozokuchou="保護課長",
+        other="鹿児島県",
+        seikyuu="薩摩川内市総務課　薩摩川内市神田町3番22号",
+        renraku="薩摩川内市市民福祉部保護課（0996-23-5111）",
+    ),
+    T=dict(taisho="10万人以上30万人未満", taisho_jiten="令和元年7月1日時点",
+           toriatsukai="500人未満", toriatsukai_jiten="令和元年7月1日時点",
+           jiko="発生あり",
+           kekka="基礎項目評価及び全項目評価の実施が義務付けられる"),
+    IV=dict(
+        shurui="基礎項目評価書及び全項目評価書",
+        sw_itaku=False, sw_teikyo=True, sw_nyushu=False, sw_teikyo6=False,
+        **{"2": "十分である", "3.1": "特に力を入れている", "3.2": "十分である", "4": "十分である",
+           "5": None, "6.1": "十分である", "6.2": "課題が残されている", "7": "十分である",
+           "kyouiku": "十分に行っている"},
+        kansa=cb("CB-KANSA", "自己点検", "外部監査"),
+    ),
+)
+
+DOCUMENTS += [E, F, G]

@@ -736,3 +736,109 @@ def build3(doc):
 
 def build(doc):
     return build4(doc) if doc["form"] == 4 else build3(doc)
+
+
+# ---------------------------------------------------------------------------------------
+# 様式2 基礎項目評価書 (../../templates/yoshiki2.md says which parts are confirmed by a published
+# document and which are assumed). No 項目一覧: the cover runs straight into Ⅰ 関連情報.
+# doc["version"]: "H26" (②所属長), "H28" (②所属長の役職名), "H29" (+ Ⅳ リスク対策).
+
+OPTS["OPT-TAISHO2"] = ["1,000人未満(任意実施)", "1,000人以上1万人未満", "1万人以上10万人未満", "10万人以上30万人未満",
+                       "30万人以上"]
+OPTS["OPT-TORIATSUKAI"] = ["500人以上", "500人未満"]
+OPTS["OPT-SHIKII-2"] = ["基礎項目評価及び全項目評価の実施が義務付けられる",
+                        "基礎項目評価及び重点項目評価の実施が義務付けられる",
+                        "基礎項目評価の実施が義務付けられる",
+                        "特定個人情報保護評価の実施が義務付けられない(任意実施)"]
+OPTS["OPT-SHURUI"] = ["基礎項目評価書", "基礎項目評価書及び重点項目評価書", "基礎項目評価書及び全項目評価書"]
+
+_kind_of_34 = kind_of
+
+
+def kind_of(doc):  # noqa: F811  (様式2 added to the two forms above)
+    return "基礎項目評価書" if doc["form"] == 2 else _kind_of_34(doc)
+
+
+def related2(f, I, version):
+    """Ⅰ 関連情報."""
+    f.section("I", "関連情報")
+    f.item(1, "特定個人情報ファイルを取り扱う事務")
+    f.text("①事務の名称", I["jimu"])
+    f.text("②事務の概要", I["gaiyou"])
+    f.text("③システムの名称", I["system"])
+    f.item_value(2, "特定個人情報ファイル名", I["file"])
+    f.item(3, "個人番号の利用")
+    f.text("法令上の根拠", I["riyou_konkyo"])
+    f.item(4, "情報提供ネットワークシステムによる情報連携")
+    f.choice("①実施の有無", "OPT-JISSHI", I["renkei"])
+    f.text("②法令上の根拠", I["renkei_konkyo"])
+    f.item(5, "評価実施機関における担当部署")
+    f.text("①部署", I["busho"])
+    f.text("②所属長" if version == "H26" else "②所属長の役職名", I["shozokuchou"], key_label="所属長")
+    f.item_value(6, "他の評価実施機関", I["other"])
+    f.item(7, "特定個人情報の開示・訂正・利用停止請求")
+    f.text("請求先", I["seikyuu"])
+    f.item(8, "特定個人情報ファイルの取扱いに関する問合せ")
+    f.text("連絡先", I["renraku"])
+
+
+def threshold2(f, T):
+    """Ⅱ しきい値判断項目 and Ⅲ しきい値判断結果 (Ⅲ prints no numbered item: keyed as item 1)."""
+    f.section("II", "しきい値判断項目")
+    f.item(1, "対象人数")
+    f.choice("評価対象の事務の対象人数は何人か", "OPT-TAISHO2", T["taisho"])
+    f.text("いつ時点の計数か", T["taisho_jiten"])
+    f.item(2, "取扱者数")
+    f.choice("特定個人情報ファイル取扱者数は500人以上か", "OPT-TORIATSUKAI", T["toriatsukai"])
+    f.text("いつ時点の計数か", T["toriatsukai_jiten"])
+    f.item(3, "重大事故")
+    f.choice("過去1年以内に、評価実施機関において特定個人情報に関する重大事故が発生したか", "OPT-JIKO", T["jiko"],
+             key_label="重大事故が発生したか")
+    f.section("III", "しきい値判断結果")
+    f.item_no = "1"
+    f.choice("しきい値判断結果", "OPT-SHIKII-2", T["kekka"])
+
+
+def risks2(f, R):
+    """Ⅳ リスク対策 (H29.5 on): the kind submitted, one 十分か per process, 監査, 教育・啓発."""
+    f.section("IV", "リスク対策")
+    f.item(1, "提出する特定個人情報保護評価書の種類")
+    f.choice("提出する特定個人情報保護評価書の種類", "OPT-SHURUI", R["shurui"])
+    juubun = "リスクへの対策は十分か"
+    f.item(2, III_ITEMS[2])
+    f.choice("目的外の入手が行われる" + juubun, "OPT-JUUBUN", R["2"])
+    f.item(3, III_ITEMS[3])
+    f.choice("目的を超えた紐付け、事務に必要のない情報との紐付けが行われる" + juubun, "OPT-JUUBUN", R["3.1"])
+    f.choice("権限のない者（元職員、アクセス権限のない職員等）によって不正に使用される" + juubun, "OPT-JUUBUN", R["3.2"])
+    for n, risks in ((4, [("委託先における不正な使用等の", "4")]),
+                     (5, [("不正な提供・移転が行われる", "5")]),
+                     (6, [("目的外の入手が行われる", "6.1"), ("不正な提供が行われる", "6.2")])):
+        label, boxes = III_SWITCHES[n]
+        f.item(n, III_ITEMS[n], switch=[(box, R[key]) for box, key in boxes], switch_label=label)
+        for text, key in risks:
+            if R.get(key):
+                f.choice(text + juubun, "OPT-JUUBUN", R[key])
+    f.item(7, III_ITEMS[7])
+    f.choice("特定個人情報の漏えい・滅失・毀損" + juubun, "OPT-JUUBUN", R["7"])
+    f.item(8, "監査")
+    f.checks("実施の有無", R["kansa"], "row3")
+    f.item(9, "従業者に対する教育・啓発")
+    f.choice("従業者に対する教育・啓発", "OPT-OKONAU3", R["kyouiku"])
+
+
+def build2(doc):
+    f = Form(doc)
+    f.sheet("表紙")
+    f.add(k="cover", doc=doc)
+    related2(f, doc["I"], doc["version"])
+    threshold2(f, doc["T"])
+    if doc.get("IV"):
+        risks2(f, doc["IV"])
+    return f.rows
+
+
+_build34 = build
+
+
+def build(doc):  # noqa: F811
+    return build2(doc) if doc["form"] == 2 else _build34(doc)
