@@ -480,3 +480,98 @@ fn order_placed(mut r: BoxResult) -> BoxResult {
     }
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(marks: Vec<Vec<bool>>, closes: Vec<usize>, attached: Vec<Vec<bool>>, free_marks: usize) -> Tally {
+        Tally { marks, closes, attached, free_marks }
+    }
+
+    #[test]
+    fn shared_page_settles_only_agreeing_options() {
+        // option 0: two whole boxes, both marked; option 1: a box and a close whose open
+        // follows option 0 elsewhere, marked and empty; option 2: two closes, no open, no
+        // free mark on the page
+        let t = tally(vec![vec![true, true], vec![true], vec![]], vec![0, 1, 2], vec![vec![], vec![false], vec![]], 0);
+        assert_eq!(t.agreed(0, 2), Some(true));
+        assert_eq!(t.agreed(1, 2), None, "a marked and an empty box of one option: which grid is which is not known");
+        assert_eq!(t.agreed(2, 2), Some(false));
+        // a free mark on the page: a close without its open may be the marked one
+        let t = tally(vec![vec![], vec![], vec![]], vec![0, 0, 2], vec![vec![], vec![], vec![]], 1);
+        assert_eq!(t.agreed(2, 2), None);
+        // more boxes than grids: not settled
+        let t = tally(vec![vec![false, false, false], vec![], vec![]], vec![0, 0, 0], vec![vec![], vec![], vec![]], 0);
+        assert_eq!(t.agreed(0, 2), None);
+    }
+
+    #[test]
+    fn headings_name_each_page_once() {
+        // the last page has no heading after it: it takes the one instance left
+        assert_eq!(named_once(vec![Some(1), Some(4), Some(3), None], &[1, 2, 3, 4]), vec![Some(1), Some(4), Some(3), Some(2)]);
+        // an instance named twice: nothing is named
+        assert_eq!(named_once(vec![Some(1), Some(1), Some(3)], &[1, 2, 3]), vec![None, None, None]);
+        // two pages without a heading: the leftovers cannot be told apart
+        assert_eq!(named_once(vec![Some(1), None, None], &[1, 2, 3]), vec![None, None, None]);
+    }
+
+    /// Two systems whose grids are cut into runs: one page each, the second system's
+    /// heading standing after its grid.
+    const TWO_SYSTEMS: &str = "Ⅰ 基本情報
+２．特定個人情報ファイルを取り扱う事務において使用するシステム
+
+] 税務システム
+
+[ ] 住民基本台帳ネットワークシステム [ ○ ] 既存住民基本台帳システム
+ ③他のシステムとの接続
+
+[ ○ ] 情報提供ネットワークシステム [ ○
+[ ] 宛名システム等 [
+] 庁内連携システム
+[ ] その他 （ ）
+
+ システム1
+ ①システムの名称 住民記録システム
+
+] 税務システム
+
+[ ] 住民基本台帳ネットワークシステム [ ] 既存住民基本台帳システム
+ ③他のシステムとの接続
+
+[ ] 情報提供ネットワークシステム [ ○
+[ ○ ] 宛名システム等 [
+] 庁内連携システム
+[ ] その他 （ ）
+
+ システム2
+ ①システムの名称 宛名システム
+";
+
+    #[test]
+    fn each_page_gives_its_grid_to_its_label() {
+        let ex = crate::fields::read_test_text(TWO_SYSTEMS);
+        let grid = |n: u32| -> Vec<Option<bool>> {
+            let id = format!("I/2/システム{n}/3");
+            let f = ex
+                .value
+                .iter()
+                .find(|f| f.id() == id)
+                .unwrap_or_else(|| panic!("{id}: {:?}", ex.value.iter().map(FieldOutId::id).collect::<Vec<_>>()));
+            let crate::fields::Options::Boxes(b) = &f.options else { panic!("{:?}", f.options) };
+            b.iter().map(|b| b.checked).collect()
+        };
+        // 情報提供, 庁内連携, 住基NW, 既存住基, 宛名, 税務, その他
+        assert_eq!(grid(1), vec![Some(true), Some(true), Some(false), Some(true), Some(false), Some(false), Some(false)]);
+        assert_eq!(grid(2), vec![Some(false), Some(true), Some(false), Some(false), Some(true), Some(false), Some(false)]);
+    }
+
+    trait FieldOutId {
+        fn id(&self) -> String;
+    }
+    impl FieldOutId for crate::fields::FieldOut {
+        fn id(&self) -> String {
+            self.path.join("/")
+        }
+    }
+}
