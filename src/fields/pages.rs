@@ -111,15 +111,17 @@ struct ListCtx<'c, 'a> {
 }
 
 impl ListCtx<'_, '_> {
-    /// Cut the list's run into pages and settle the grids of those whose labels match; only
-    /// a list of two or more labels takes the results (a single grid keeps its reading, but
-    /// its pages are not read again for another list).
+    /// Cut the list's run into pages and settle the grids of those whose labels match. Only
+    /// a list of two or more labels takes the results, and only when its whole run reads
+    /// consistently (every page matched by as many labels as it holds grids, every label on
+    /// a page, nothing left over); a single grid keeps its reading, but its pages are not
+    /// read again for another list.
     fn model(&self, out: &mut Settled, stray: &[bool], used: &mut HashSet<usize>) {
         let apply = self.of_list.len() >= 2;
         let (pages, rest) = self.pages(used);
-        let mut taken: HashSet<usize> = HashSet::new();
-        let mut matched: Vec<Matched> = Vec::new();
-        let mut all_single = true;
+        let mut taken: Vec<usize> = Vec::new();
+        let mut placed: Vec<(Vec<usize>, &Page)> = Vec::new();
+        let mut trouble: Option<(usize, String)> = None;
         for page in &pages {
             log::debug!(
                 "page of {}: k={} lines {:?}",
@@ -130,41 +132,60 @@ impl ListCtx<'_, '_> {
             let on_page: Vec<usize> =
                 self.of_list.iter().copied().filter(|&h| !taken.contains(&h) && self.near(page, self.hits[h].at.line)).collect();
             if on_page.len() != page.k || page.k > PAGE_MAX_GRIDS {
-                if apply && let Some(&h) = on_page.first() {
-                    let why = if page.k > PAGE_MAX_GRIDS {
-                        format!("{} grids in one run, more than a page holds", page.k)
-                    } else {
-                        format!("{} grid(s) but {} label(s) of the list", page.k, on_page.len())
-                    };
-                    out.unmodelled.push((h, self.unmodelled(page, &why)));
-                }
+                let why = if page.k > PAGE_MAX_GRIDS {
+                    format!("{} grids in one run, more than a page holds", page.k)
+                } else {
+                    format!("{} grid(s) but {} label(s) of the list", page.k, on_page.len())
+                };
+                let h = on_page.first().copied().unwrap_or_else(|| self.nearest_hit(page.lines[0]));
+                trouble.get_or_insert((h, self.unmodelled(page, &why).message));
                 continue;
             }
             taken.extend(on_page.iter().copied());
             used.extend(page.lines.iter().copied());
-            if !apply {
-                continue;
-            }
-            all_single &= page.k == 1;
+            placed.push((on_page, page));
+        }
+        if let Some(&i) = rest.first() {
+            let page = Page { lines: rest, k: 0 };
+            trouble
+                .get_or_insert((self.nearest_hit(i), self.unmodelled(&page, "the pieces never print every option equally often").message));
+        }
+        if let Some(&h) = self.of_list.iter().find(|h| !taken.contains(h)) {
+            let line = self.doc.lines[self.hits[h].at.line].no;
+            trouble.get_or_insert((
+                h,
+                format!("the {} label on line {line} stands on no page of its grids; read by the nearest label", self.list.id),
+            ));
+        }
+        if !apply {
+            return;
+        }
+        if let Some((h, msg)) = trouble {
+            out.unmodelled.push((h, Diag::new(Code::PageUnmodelled, msg)));
+            return;
+        }
+        self.settle_pages(&placed, out, stray);
+    }
+
+    /// The grids of a consistently read run: a one-grid page settled as one group, a shared
+    /// page by agreement; then the owners checked against the group headings.
+    fn settle_pages(&self, placed: &[(Vec<usize>, &Page)], out: &mut Settled, stray: &[bool]) {
+        let mut matched: Vec<Matched> = Vec::new();
+        for (on_page, page) in placed {
             if page.k == 1 {
                 let h = on_page[0];
                 matched.push(Matched { first: page.lines[0], last: page.lines[page.lines.len() - 1], hit: h });
                 out.results[h] = Some(settle(self.list, &self.work(page), stray[h], false));
             } else {
                 let r = self.agree(page);
-                for &h in &on_page {
+                for &h in on_page {
                     out.results[h] =
                         Some(BoxResult { boxes: r.boxes.clone(), certainty: r.certainty, other_text: None, diags: r.diags.clone() });
                 }
             }
         }
-        if apply && all_single && matched.len() >= 2 {
+        if matched.len() == placed.len() && matched.len() >= 2 {
             self.check_owners(&matched, out);
-        }
-        if apply && let Some(&i) = rest.first() {
-            let h = self.nearest_hit(i);
-            let page = Page { lines: rest, k: 0 };
-            out.unmodelled.push((h, self.unmodelled(&page, "the list's pieces never print every option equally often")));
         }
     }
 
