@@ -177,10 +177,8 @@ impl ListCtx<'_, '_> {
                 matched.push(Matched { first: page.lines[0], last: page.lines[page.lines.len() - 1], hit: h });
                 out.results[h] = Some(settle(self.list, &self.work(page), stray[h], false));
             } else {
-                let r = self.agree(page);
-                for &h in on_page {
-                    out.results[h] =
-                        Some(BoxResult { boxes: r.boxes.clone(), certainty: r.certainty, other_text: None, diags: r.diags.clone() });
+                for (&h, r) in on_page.iter().zip(self.agree(page, on_page)) {
+                    out.results[h] = Some(r);
                 }
             }
         }
@@ -281,6 +279,7 @@ impl ListCtx<'_, '_> {
                 continue;
             }
             let Some(rl) = self.run_line(i) else { continue };
+            log::trace!("run {} line {}: foreign {} labelled {:?}", self.list.id, lines[i].no, rl.foreign, rl.labelled);
             if rl.foreign {
                 // another list's grid: a page of this list cannot run through it
                 cur.clear();
@@ -313,15 +312,29 @@ impl ListCtx<'_, '_> {
         (pages, rest)
     }
 
-    /// The pieces of line `i`: after the label on a label's own line, else all of them.
+    /// The pieces of line `i`: after the label on a label's own line, else all of them; a
+    /// box label that wraps onto the next line (`] フラッシュメモ` / `リ`) is joined.
     fn line_pieces(&self, i: usize) -> Cow<'_, [Piece]> {
-        match self.of_list.iter().find(|&&h| self.hits[h].at.end_line == i) {
+        let mut ps = match self.of_list.iter().find(|&&h| self.hits[h].at.end_line == i) {
             Some(&h) => {
                 let tail: String = self.doc.lines[i].text.chars().skip(self.hits[h].at.end_off).collect();
                 Cow::Owned(pieces(&tail))
             }
             None => Cow::Borrowed(self.body.of(i)),
+        };
+        if let Some(Piece::Box { label, .. } | Piece::Close { label }) = ps.last()
+            && !label.is_empty()
+            && match_opt(self.list, label).is_none()
+            && let Some(next) = self.doc.lines.get(i + 1).filter(|n| self.doc.body.contains(&(i + 1)) && !n.text.contains(['[', ']']))
+        {
+            let joined = format!("{label}{}", next.text.trim());
+            if match_opt(self.list, &joined).is_some()
+                && let Some(Piece::Box { label, .. } | Piece::Close { label }) = ps.to_mut().last_mut()
+            {
+                *label = joined;
+            }
         }
+        ps
     }
 
     /// Line `i` as a line of the list's run: bare brackets, lone marks, or labels all of the
@@ -373,28 +386,66 @@ impl ListCtx<'_, '_> {
     }
 
     /// The boxes of a page of k ≥ 2 grids: an option is settled when all its boxes agree.
-    fn agree(&self, page: &Page) -> BoxResult {
+    fn agree(&self, page: &Page, on_page: &[usize]) -> Vec<BoxResult> {
         let t = self.tally(page);
+        let mut per_label: Vec<Vec<BoxOut>> = vec![Vec::new(); on_page.len()];
         let mut diags = Vec::new();
-        let boxes: Vec<BoxOut> = self
-            .list
-            .options
-            .iter()
-            .enumerate()
-            .map(|(o, opt)| {
-                let checked = t.agreed(o, page.k);
-                if checked.is_none() {
-                    diags.push(Diag::new(
-                        Code::AmbiguousCheckbox,
-                        format!("{} grids of {} share a page and their boxes of {} differ or are split", page.k, self.list.id, opt.label),
-                    ));
-                }
-                let certainty = if checked.is_some() { Certainty::Inferred } else { Certainty::Unknown };
-                BoxOut { label: opt.label.clone(), checked, detail: None, certainty }
+        for (o, opt) in self.list.options.iter().enumerate() {
+            let checked: Vec<Option<bool>> = match t.agreed(o, page.k) {
+                Some(m) => vec![Some(m); on_page.len()],
+                None => self.by_label_rows(page, on_page, o, &t),
+            };
+            if checked.iter().any(Option::is_none) {
+                diags.push(Diag::new(
+                    Code::AmbiguousCheckbox,
+                    format!("{} grids of {} share a page and their boxes of {} differ or are split", page.k, self.list.id, opt.label),
+                ));
+            }
+            for (boxes, c) in per_label.iter_mut().zip(checked) {
+                let certainty = if c.is_some() { Certainty::Inferred } else { Certainty::Unknown };
+                boxes.push(BoxOut { label: opt.label.clone(), checked: c, detail: None, certainty });
+            }
+        }
+        per_label
+            .into_iter()
+            .map(|boxes| {
+                let certainty = if boxes.iter().any(|b| b.checked.is_none()) { Certainty::Unknown } else { Certainty::Inferred };
+                BoxResult { boxes, certainty, other_text: None, diags: diags.clone() }
             })
-            .collect();
-        let certainty = if boxes.iter().any(|b| b.checked.is_none()) { Certainty::Unknown } else { Certainty::Inferred };
-        BoxResult { boxes, certainty, other_text: None, diags }
+            .collect()
+    }
+
+    /// Two grids of one shape told apart by their labels: a whole box of option `o` on the
+    /// first piece line just below a label is that label's; the one box left is the other
+    /// label's. `None` for a label this does not settle.
+    fn by_label_rows(&self, page: &Page, on_page: &[usize], o: usize, t: &Tally) -> Vec<Option<bool>> {
+        let unsettled = vec![None; on_page.len()];
+        let Some(mut left) = t.seen(o, page.k) else { return unsettled };
+        let mut got: Vec<Option<bool>> = on_page.iter().map(|&h| self.row_below(page, h, o)).collect();
+        for m in got.iter().flatten() {
+            let Some(at) = left.iter().position(|x| x == m) else { return unsettled };
+            left.remove(at);
+        }
+        let open: Vec<usize> = (0..got.len()).filter(|&j| got[j].is_none()).collect();
+        if let ([j], [m]) = (open.as_slice(), left.as_slice()) {
+            got[*j] = Some(*m);
+        }
+        got
+    }
+
+    /// The mark of the whole box of option `o` on the first line of the page just below the
+    /// label of hit `h`.
+    fn row_below(&self, page: &Page, h: usize, o: usize) -> Option<bool> {
+        let lines = self.doc.lines;
+        let p = lines[self.hits[h].at.line].pos;
+        let i = page.lines.iter().copied().find(|&i| lines[i].pos > p)?;
+        if lines[i].pos > p + PAGE_HIT_SLACK {
+            return None;
+        }
+        self.line_pieces(i).iter().find_map(|piece| match piece {
+            Piece::Box { label, mark } if match_opt(self.list, label) == Some(o) => Some(*mark),
+            _ => None,
+        })
     }
 
     /// What the pieces of a page say, option by option.
@@ -449,6 +500,13 @@ struct Tally {
 impl Tally {
     /// The mark every one of the k boxes of option `o` shows, when they agree.
     fn agreed(&self, o: usize, k: usize) -> Option<bool> {
+        let seen = self.seen(o, k)?;
+        let first = *seen.first()?;
+        seen.iter().all(|&m| m == first).then_some(first)
+    }
+
+    /// The marks of the k boxes of option `o`, when every one is known.
+    fn seen(&self, o: usize, k: usize) -> Option<Vec<bool>> {
         if self.marks[o].len() + self.closes[o] != k || self.attached[o].len() > self.closes[o] {
             return None;
         }
@@ -461,8 +519,7 @@ impl Tally {
             }
             seen.extend(std::iter::repeat_n(false, missing));
         }
-        let first = *seen.first()?;
-        seen.iter().all(|&m| m == first).then_some(first)
+        Some(seen)
     }
 }
 
@@ -524,6 +581,14 @@ mod tests {
         assert_eq!(t.agreed(2, 2), None);
         // more boxes than grids: not settled
         let t = tally(vec![vec![false, false, false], vec![], vec![]], vec![0, 0, 0], vec![vec![], vec![], vec![]], 0);
+        assert_eq!(t.agreed(0, 2), None);
+    }
+
+    #[test]
+    fn marks_of_a_shared_option() {
+        // a whole box marked, a close whose open follows its neighbour empty: both known
+        let t = tally(vec![vec![true]], vec![1], vec![vec![false]], 0);
+        assert_eq!(t.seen(0, 2), Some(vec![true, false]));
         assert_eq!(t.agreed(0, 2), None);
     }
 
