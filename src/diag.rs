@@ -70,6 +70,7 @@ codes! {
     ChoiceNotFound = "choice_not_found", Warning, "a choice's value could not be found or placed; the value is null";
     AmbiguousChoice = "ambiguous_choice", Warning, "a choice's value could belong to more than one field; it is null";
     AmbiguousCheckbox = "ambiguous_checkbox", Warning, "a box's mark cannot be told apart from its neighbours'; checked is null";
+    PageUnmodelled = "page_unmodelled", Warning, "the checkbox pieces of a scrambled page could not be cut into its grids; they were read by the nearest label";
     MarkUnplaced = "mark_unplaced", Warning, "a mark was seen that no box could be given with certainty";
     CheckboxUnplaced = "checkbox_unplaced", Warning, "a checkbox grid was seen that no field of the form could be given";
     MarksUnrecoverable = "marks_unrecoverable", Warning, "the dump has no brackets: every checkbox mark is null";

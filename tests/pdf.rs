@@ -134,6 +134,29 @@ fn pdf_and_its_dump_agree() {
     }
 }
 
+/// The pdftotext dump of a generated PDF, read as a scrambled text (page by page), gives
+/// every mark and choice of the PDF's key or null: none contradicts the PDF.
+#[test]
+fn pdftotext_dumps_never_contradict_their_pdfs_keys() {
+    let mut dumps: Vec<PathBuf> = std::fs::read_dir("fixtures/pdf")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".pdftotext.txt"))
+        .collect();
+    dumps.sort();
+    assert!(dumps.len() >= 8, "pdftotext dumps are committed");
+    for d in dumps {
+        let name = d.file_name().unwrap().to_string_lossy().to_string();
+        let rec = record(&d);
+        let s = score(&rec, &key_for(&d), &name);
+        let wrong: Vec<_> = s.misses.iter().filter(|m| m.how == "wrong" && m.kind != "texts").collect();
+        assert!(wrong.is_empty(), "{name}: {wrong:?}");
+        // the dump gives most of the PDF's marks (null only where its pieces cannot be placed)
+        assert!(s.checks.right * 10 >= s.checks.total * 9, "{name}: checks {}/{}", s.checks.right, s.checks.total);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
 

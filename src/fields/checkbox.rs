@@ -9,6 +9,7 @@
 //! checked; anything else → `null` with `ambiguous_checkbox`.
 
 use super::marks::{BodyPieces, Piece, lone_marks, pieces};
+use super::pages::{GroupHeading, model_pages};
 use super::{Certainty, Doc};
 use crate::diag::{Code, Diag};
 use crate::form::pos_delta;
@@ -34,6 +35,8 @@ pub struct BoxHit {
     pub list: ListId,
     /// A section switch: its heading line may carry the open bracket.
     pub switch: bool,
+    /// the repeated group instance owning the label: (template group, number)
+    pub group: Option<(usize, u32)>,
 }
 
 /// A group's boxes, its certainty, its その他 text and what was noticed.
@@ -45,7 +48,7 @@ pub struct BoxResult {
 }
 
 /// The option a box label names.
-fn match_opt(list: &OptionList, label: &str) -> Option<usize> {
+pub(super) fn match_opt(list: &OptionList, label: &str) -> Option<usize> {
     let k = key(label);
     if k.is_empty() {
         return None;
@@ -72,7 +75,7 @@ fn detail_of(list: &OptionList, o: usize, label: &str) -> Option<String> {
 }
 
 /// What a group was given: a piece (with its line) or a line of lone marks (how many).
-enum Work {
+pub(super) enum Work {
     Piece(usize, Piece),
     Lone(usize),
 }
@@ -101,6 +104,7 @@ pub(super) fn read_boxes(
     choice_lines: &[usize],
     label_lines: &HashSet<usize>,
     body_pieces: &BodyPieces,
+    group_headings: &[GroupHeading],
 ) -> Vec<BoxResult> {
     let lines = doc.lines;
     let mut work = inline_work(doc, hits);
@@ -143,14 +147,22 @@ pub(super) fn read_boxes(
         c0 = c1;
     }
     let doc_has_marks = lines.iter().any(|l| l.text.contains('○'));
-    hits.iter()
+    // no stray mark anywhere near the label: its unmarked boxes are empty
+    let stray: Vec<bool> =
+        hits.iter().map(|h| doc_has_marks && free_marks.iter().any(|&p| p.abs_diff(lines[h.at.line].pos) <= BOX_STRAY_MARK)).collect();
+    // grids that share their list, read page by page where the pages can be modelled
+    let paged = model_pages(doc, hits, label_lines, body_pieces, &stray, group_headings);
+    let mut results: Vec<BoxResult> = hits
+        .iter()
         .zip(work)
-        .map(|(h, w)| {
-            // no stray mark anywhere near the label: its unmarked boxes are empty
-            let stray = free_marks.iter().any(|&p| p.abs_diff(lines[h.at.line].pos) <= BOX_STRAY_MARK);
-            settle(doc.tpls.list(h.list), &w, doc_has_marks && stray, doc.flattened)
-        })
-        .collect()
+        .zip(stray)
+        .zip(paged.results)
+        .map(|(((h, w), stray), paged)| paged.unwrap_or_else(|| settle(doc.tpls.list(h.list), &w, stray, doc.flattened)))
+        .collect();
+    for (h, d) in paged.unmodelled {
+        results[h].diags.push(d);
+    }
+    results
 }
 
 /// Inline pieces (after the label on its own line) and the switch's own open bracket.
@@ -328,7 +340,7 @@ fn read_work(list: &OptionList, work: &[Work]) -> Said {
 type Placed = Option<(Option<bool>, Certainty)>;
 
 /// Settle every box of a group from what it was given.
-fn settle(list: &OptionList, work: &[Work], doc_has_marks: bool, flattened: bool) -> BoxResult {
+pub(super) fn settle(list: &OptionList, work: &[Work], doc_has_marks: bool, flattened: bool) -> BoxResult {
     let mut s = read_work(list, work);
     let mut diags = Vec::new();
     let mut placed: Vec<Placed> = s

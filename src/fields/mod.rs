@@ -5,6 +5,7 @@ pub mod checkbox;
 mod choice;
 mod flattened;
 pub mod marks;
+mod pages;
 mod text;
 
 use crate::diag::{Code, Diag, Loc, Warned};
@@ -18,6 +19,7 @@ use checkbox::{BoxHit, BoxOut, read_boxes};
 use choice::{Job, place_choices};
 use flattened::labels_first;
 use marks::BodyPieces;
+use pages::GroupHeading;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use text::read_text;
@@ -98,6 +100,8 @@ pub fn read_fields(doc: &Doc) -> Warned<Vec<FieldOut>> {
     let mut diags = Vec::new();
     let Scan { hits, headings, unknowns, label_lines } = scan(doc.tpls, doc.form, doc.lines, doc.body.clone(), doc.sections);
     let hits = resolve_owners(doc.form, hits, &headings, doc.lines, &mut diags);
+    let group_headings: Vec<GroupHeading> =
+        headings.iter().filter_map(|h| h.n.map(|n| GroupHeading { group: h.group, n, line: h.line })).collect();
     for h in &hits {
         log::debug!("owned {} {:?}", doc.lines[h.at.line].no, doc.form.path(h.field, h.group_n));
     }
@@ -110,6 +114,7 @@ pub fn read_fields(doc: &Doc) -> Warned<Vec<FieldOut>> {
         value_cells: BTreeMap::new(),
         choice_jobs: Vec::new(),
         box_jobs: Vec::new(),
+        group_headings,
     };
     r.known_fields();
     r.unknown_fields(&unknowns);
@@ -146,6 +151,8 @@ struct Reader<'d, 'a> {
     choice_jobs: Vec<Job>,
     /// (index into `fields`, the checkbox group's label)
     box_jobs: Vec<(usize, BoxHit)>,
+    /// the headings of numbered group instances (システム2, 移転先3)
+    group_headings: Vec<GroupHeading>,
 }
 
 impl Reader<'_, '_> {
@@ -193,7 +200,8 @@ impl Reader<'_, '_> {
                     self.choice_jobs.push(Job { field: index, hit: hi, list });
                 }
                 FieldKind::Checkboxes(list) => {
-                    self.box_jobs.push((index, BoxHit { at: h.at, list, switch: fs.role == FieldRole::Switch }));
+                    self.box_jobs
+                        .push((index, BoxHit { at: h.at, list, switch: fs.role == FieldRole::Switch, group: fs.group.zip(h.group_n) }));
                 }
                 FieldKind::Text | FieldKind::None => {}
             }
@@ -232,7 +240,7 @@ impl Reader<'_, '_> {
         let choice_lines: Vec<usize> =
             self.hits.iter().filter(|h| t.fields[h.field].ty() == FieldType::Choice).map(|h| h.at.line).collect();
         let box_hits: Vec<&BoxHit> = self.box_jobs.iter().map(|(_, b)| b).collect();
-        let results = read_boxes(self.doc, &box_hits, &choice_lines, &self.label_lines, body_pieces);
+        let results = read_boxes(self.doc, &box_hits, &choice_lines, &self.label_lines, body_pieces, &self.group_headings);
         for (&(fi, _), r) in self.box_jobs.iter().zip(results) {
             let f = &mut self.fields[fi];
             f.certainty = r.certainty;

@@ -67,3 +67,15 @@ pub const BOX_GRID_GAP: usize = 4;
 pub const BOX_BARE_REACH: i64 = 40;
 /// A lone mark no group took, within this many `pos` of a label, may be that group's.
 pub const BOX_STRAY_MARK: usize = 60;
+
+// ---- pages of scrambled dumps (fields/pages.rs)
+
+/// Bare brackets and lone marks up to this many `pos` before a page's first labelled piece
+/// are that page's (a mark printed just above its row).
+pub const PAGE_LEAD: usize = 4;
+/// A label up to this many `pos` before or after a page's pieces stands on that page (the
+/// label is printed beside its grid, a row or two off).
+pub const PAGE_HIT_SLACK: usize = 4;
+/// A page of the form holds at most this many grids of one list (two systems, two
+/// 移転先): a longer balanced run is several pages that cannot be cut apart.
+pub const PAGE_MAX_GRIDS: usize = 2;
