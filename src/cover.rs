@@ -65,21 +65,6 @@ pub fn era_to_iso(s: &str) -> Option<String> {
     Some(format!("{:04}-{:02}-{:02}", base + y, m, d))
 }
 
-/// The date as printed in the line (raw widths kept).
-fn date_as_printed(text: &str) -> String {
-    // find the span in the raw text whose key is the date
-    let k: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let folded = fold(&k);
-    match re_date().find(&folded) {
-        Some(m) => {
-            let start = folded[..m.start()].chars().count();
-            let len = m.as_str().chars().count();
-            k.chars().skip(start).take(len).collect()
-        }
-        None => k,
-    }
-}
-
 /// The form tag as printed, normalized: `令和6年10月 様式4`.
 #[must_use]
 pub fn form_tag(key: &str) -> Option<(String, char)> {
@@ -114,182 +99,118 @@ fn local_government(org: &str) -> bool {
     ["市長", "町長", "村長", "区長", "知事", "広域連合長", "市", "町", "村", "教育委員会"].iter().any(|s| k.ends_with(s))
 }
 
+/// The printed heading of the form (特定個人情報保護評価書(…)) stands near the start of
+/// the document: the lines searched for it and for the form tag.
+const HEADING_SCAN_LINES: usize = 400;
+/// A line of the declaration's prose: shorter lines above it are labels or values.
+const DECL_LINE_MIN_CHARS: usize = 12;
+/// The wrapped rest of the declaration's last sentence below it is this short at most.
+const DECL_REST_MAX_CHARS: usize = 4;
+/// A flattened cover prints at least this many label cells on one physical line.
+const LABEL_RUN_MIN: usize = 4;
+
 /// Read the cover from the lines before the body starts.
 pub fn read_cover(lines: &[Line], all: &[Line]) -> Warned<Cover> {
-    let mut c = Cover::default();
-    // kind: the printed title of the form, else the end of the 評価書名
-    for l in all.iter().take(400) {
+    let (kind, form) = heading_and_tag(all);
+    let mut c = Cover {
+        kind: kind.or_else(|| kind_of_title(lines)),
+        form,
+        declaration: declaration(lines),
+        special_notes: special_notes(lines).or_else(|| labels_first_notes(lines)),
+        ..Cover::default()
+    };
+    let diags = by_stream(lines, &mut c).into_iter().collect();
+    Warned::new(c, diags)
+}
+
+/// The kind from the printed title of the form, and the form tag, in the first lines.
+fn heading_and_tag(all: &[Line]) -> (Option<String>, Option<String>) {
+    let (mut kind, mut form) = (None, None);
+    for l in all.iter().take(HEADING_SCAN_LINES) {
         for k in KINDS {
             if l.key.contains(&format!("特定個人情報保護評価書({k})")) {
-                c.kind.get_or_insert_with(|| k.to_string());
+                kind.get_or_insert_with(|| k.to_string());
             }
         }
-        if c.form.is_none()
+        if form.is_none()
             && let Some((tag, _)) = form_tag(&l.key)
         {
-            c.form = Some(tag);
+            form = Some(tag);
         }
     }
-    // title: a line ending with a kind name that is not the form's own title
-    for (i, l) in lines.iter().enumerate() {
-        if is_label(&l.key) {
-            continue;
-        }
-        if let Some(k) = KINDS.iter().find(|k| l.key.ends_with(*k) || l.key.ends_with(&format!("{k}(案)"))) {
-            let mut parts = vec![l.text.clone()];
-            // a wrapped title: the previous line is a continuation when it is not a label,
-            // not a number and directly above
-            if i > 0 {
-                let p = &lines[i - 1];
-                // a title cell wrapped before its kind name may stand a blank line above
-                let reach = if KINDS.iter().any(|k| l.key == *k || l.key == format!("{k}(案)")) { 3 } else { 1 };
-                if p.no + reach >= l.no
-                    && !is_label(&p.key)
-                    && re_date().find(&p.key).is_none()
-                    && !p.key.chars().all(|c| c.is_ascii_digit())
-                    && p.key.chars().count() < 40
-                {
-                    parts.insert(0, p.text.clone());
-                }
-            }
-            c.title = Some(join_wrapped(&parts));
-            if c.kind.is_none() {
-                c.kind = Some(k.to_string());
-            }
-            break;
-        }
-    }
-    // number: a line of digits only (after 評価書番号 if the label is there)
-    for l in lines {
-        if !l.key.is_empty() && l.key.len() <= 6 && l.key.chars().all(|c| c.is_ascii_digit()) {
-            c.number = Some(l.key.clone());
-            break;
-        }
-    }
-    // organization: the first plausible value after the label, else a lone org-shaped line
-    let org_ok = |l: &Line| {
-        let n = l.key.chars().count();
-        (2..=40).contains(&n)
-            && !is_label(&l.key)
-            && re_org().is_match(&l.key)
-            && re_date().find(&l.key).is_none()
-            && !l.key.contains('。')
-            && !l.key.contains('、')
-    };
-    if let Some(pos) = lines.iter().position(|l| l.key.starts_with("評価実施機関名")) {
-        let rest = lines[pos].key.trim_start_matches("評価実施機関名");
-        if !rest.is_empty() && org_ok(&lines[pos]) {
-            c.organization = Some(fold(lines[pos].text.trim_start_matches("評価実施機関名")).trim().to_string());
-        } else {
-            for l in lines.iter().skip(pos + 1).take(6) {
-                if l.key.starts_with("項目一覧") {
-                    break;
-                }
-                if org_ok(l) {
-                    c.organization = Some(l.text.clone());
-                    break;
-                }
-            }
-        }
-    }
-    if c.organization.is_none() {
-        let cands: Vec<&Line> = lines.iter().filter(|l| org_ok(l) && !KINDS.iter().any(|k| l.key.ends_with(k))).collect();
-        if cands.len() == 1 {
-            c.organization = Some(cands[0].text.clone());
-        }
-    }
-    // 公表日: the covers of 様式4 also print a 承認日; dates follow their labels in order
-    let dates: Vec<(usize, String)> = lines
+    (kind, form)
+}
+
+/// The kind named at the end of the first line shaped like a title (not a label).
+fn kind_of_title(lines: &[Line]) -> Option<String> {
+    lines
         .iter()
-        .enumerate()
-        .filter(|(_, l)| form_tag(&l.key).is_none() && !is_label(&l.key))
-        .filter_map(|(i, l)| re_date().find(&l.key).map(|_| (i, date_as_printed(&l.text))))
-        .collect();
-    let pub_label = lines.iter().position(|l| l.key.starts_with("公表日"));
-    let appr_label = lines.iter().position(|l| l.key.contains("承認日"));
-    let chosen: Option<usize> = match (pub_label, appr_label) {
-        (_, None) => dates.first().map(|d| d.0),
-        (Some(p), Some(a)) => {
-            if dates.len() >= 2 {
-                // as many dates as labels: the order of the labels is the order of the dates
-                Some(if p < a { dates[0].0 } else { dates[1].0 })
-            } else if let Some(&(d, _)) = dates.first() {
-                // one date: it is the 公表日 if it stands right after that label, or if the
-                // issuer is a local government (承認日 is for 行政機関等 only)
-                let after = |lab: usize| d > lab && lines[lab + 1..d].iter().all(|l| l.key.is_empty());
-                let local = c.organization.as_deref().is_some_and(local_government);
-                if (after(p) && !after(a)) || local { Some(d) } else { None }
-            } else {
-                None
-            }
-        }
-        (None, Some(_)) => None,
-    };
-    if let Some(i) = chosen {
-        let raw = dates.iter().find(|d| d.0 == i).map(|d| d.1.clone()).unwrap_or_default();
-        c.published = era_to_iso(&raw);
-        c.published_raw = Some(raw);
-    }
-    // declaration: the block of prose that contains 宣言
-    // (the word may wrap: `…宣` / `言する。`)
+        .filter(|l| !is_label(&l.key))
+        .find_map(|l| KINDS.iter().find(|k| l.key.ends_with(*k) || l.key.ends_with(&format!("{k}(案)"))).map(|k| (*k).to_string()))
+}
+
+/// The declaration: the block of prose that contains 宣言 (the word may wrap: `…宣` /
+/// `言する。`).
+fn declaration(lines: &[Line]) -> Option<String> {
     let ends_decl = |i: usize| {
         let k = &lines[i].key;
         k.contains("宣言す") || (i > 0 && lines[i - 1].key.ends_with('宣') && k.starts_with("言す"))
     };
-    if let Some(end) = (0..lines.len()).find(|&i| !is_label(&lines[i].key) && ends_decl(i)) {
-        let mut start = end;
-        while start > 0 {
-            let p = &lines[start - 1];
-            if p.no + 1 < lines[start].no || is_label(&p.key) || p.key.chars().count() < 12 || KINDS.iter().any(|k| p.key.ends_with(k)) {
-                break;
-            }
-            start -= 1;
-        }
-        let mut stop = end + 1;
-        while stop < lines.len()
-            && !is_label(&lines[stop].key)
-            && lines[stop].key.chars().count() < 4
-            && (lines[stop].no == lines[stop - 1].no + 1 || (lines[stop].no == lines[stop - 1].no && lines[stop].key.ends_with('。')))
+    let end = (0..lines.len()).find(|&i| !is_label(&lines[i].key) && ends_decl(i))?;
+    let mut start = end;
+    while start > 0 {
+        let p = &lines[start - 1];
+        if p.no + 1 < lines[start].no
+            || is_label(&p.key)
+            || p.key.chars().count() < DECL_LINE_MIN_CHARS
+            || KINDS.iter().any(|k| p.key.ends_with(k))
         {
-            stop += 1;
+            break;
         }
-        let parts: Vec<&str> = lines[start..stop].iter().map(|l| l.raw.as_str()).collect();
-        c.declaration = Some(join_wrapped(&parts).replace('\u{2029}', "\n"));
+        start -= 1;
     }
-    // 特記事項: on the label's line, or the block right below it
-    if let Some(pos) = lines.iter().position(|l| l.key.starts_with("特記事項")) {
-        let l = &lines[pos];
-        let inline = l.text.trim_start_matches("特記事項").trim().to_string();
-        if inline.is_empty() {
-            let mut parts = Vec::new();
-            let mut prev = l.no;
-            for n in &lines[pos + 1..] {
-                if n.no > prev + 1 || is_label(&n.key) || form_tag(&n.key).is_some() {
-                    break;
-                }
-                parts.push(n.raw.as_str());
-                prev = n.no;
-            }
-            if !parts.is_empty() {
-                c.special_notes = Some(join_wrapped(&parts));
-            }
-        } else {
-            // the value on the label's line, and its wrapped rest on the lines right below
-            let mut parts = vec![inline.as_str()];
-            let mut prev = l.no;
-            for n in &lines[pos + 1..] {
-                if n.no != prev + 1 || n.key.is_empty() || is_label(&n.key) || form_tag(&n.key).is_some() {
-                    break;
-                }
-                parts.push(n.raw.as_str());
-                prev = n.no;
-            }
-            c.special_notes = Some(join_wrapped(&parts));
+    let mut stop = end + 1;
+    while stop < lines.len() && decl_rest(&lines[stop - 1], &lines[stop]) {
+        stop += 1;
+    }
+    let parts: Vec<&str> = lines[start..stop].iter().map(|l| l.raw.as_str()).collect();
+    Some(join_wrapped(&parts).replace('\u{2029}', "\n"))
+}
+
+/// `l` is a short rest of the declaration's last sentence, wrapped below `prev`.
+fn decl_rest(prev: &Line, l: &Line) -> bool {
+    !is_label(&l.key) && l.key.chars().count() < DECL_REST_MAX_CHARS && (l.no == prev.no + 1 || (l.no == prev.no && l.key.ends_with('。')))
+}
+
+/// 特記事項: on the label's line (with its wrapped rest right below), or the block right
+/// below the label.
+fn special_notes(lines: &[Line]) -> Option<String> {
+    let pos = lines.iter().position(|l| l.key.starts_with("特記事項"))?;
+    let inline = lines[pos].text.trim_start_matches("特記事項").trim();
+    if inline.is_empty() {
+        let parts = lines_below(lines, pos, false);
+        (!parts.is_empty()).then(|| join_wrapped(&parts))
+    } else {
+        let mut parts = vec![inline];
+        parts.extend(lines_below(lines, pos, true));
+        Some(join_wrapped(&parts))
+    }
+}
+
+/// The lines right below `lines[pos]` up to a label, the form tag or a gap; `wrapped_rest`:
+/// only lines that directly follow each other, none blank.
+fn lines_below(lines: &[Line], pos: usize, wrapped_rest: bool) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut prev = lines[pos].no;
+    for n in &lines[pos + 1..] {
+        let apart = if wrapped_rest { n.no != prev + 1 || n.key.is_empty() } else { n.no > prev + 1 };
+        if apart || is_label(&n.key) || form_tag(&n.key).is_some() {
+            break;
         }
+        parts.push(n.raw.as_str());
+        prev = n.no;
     }
-    labels_first(lines, &mut c);
-    let diags = by_stream(lines, &mut c).into_iter().collect();
-    Warned::new(c, diags)
+    parts
 }
 
 fn re_heading() -> &'static Regex {
@@ -297,8 +218,8 @@ fn re_heading() -> &'static Regex {
     R.get_or_init(|| Regex::new(r"評価書\((全項目評価書|重点項目評価書|基礎項目評価書)\)").unwrap())
 }
 
-/// The six fields every dataset joins on, from the stream of cover cells; they override the
-/// line-based reading. A damaged cover gives its warning.
+/// The six fields every dataset joins on, from the stream of cover cells (kind and form
+/// where the stream prints them). A damaged cover gives its warning.
 fn by_stream(lines: &[Line], c: &mut Cover) -> Option<Diag> {
     let toks = tokens(lines);
     let k: String = lines.iter().map(|l| l.key.as_str()).collect();
@@ -311,8 +232,6 @@ fn by_stream(lines: &[Line], c: &mut Cover) -> Option<Diag> {
             c.form = Some(tag);
         }
     }
-    // no label at all: only what shape alone tells (a title ending with its kind name, the
-    // digits next to it); never a lone page number
     let r = read_stream(&toks, local_government);
     c.number = r.number;
     c.title = r.title;
@@ -332,94 +251,65 @@ fn by_stream(lines: &[Line], c: &mut Cover) -> Option<Diag> {
     None
 }
 
-/// A flattened cover prints its labels first, then the values in the same order (empty
-/// ones left out). Align them by shape; fill 特記事項 and the dates from that alignment.
-fn labels_first(lines: &[Line], c: &mut Cover) {
-    // a run of at least four label cells of one physical line
-    let mut run: Option<(usize, usize)> = None;
+/// The first run of label cells on one physical line long enough to be a flattened cover.
+fn label_run(lines: &[Line]) -> Option<(usize, usize)> {
     let mut i = 0;
     while i < lines.len() {
         let mut j = i;
         while j < lines.len() && lines[j].no == lines[i].no && is_label(&lines[j].key) {
             j += 1;
         }
-        if j - i >= 4 {
-            run = Some((i, j));
-            break;
+        if j - i >= LABEL_RUN_MIN {
+            return Some((i, j));
         }
         i = j.max(i + 1);
     }
-    let Some((a, b)) = run else { return };
-    let labels: Vec<&str> = lines[a..b].iter().map(|l| l.key.as_str()).filter(|k| !k.starts_with("特定個人情報保護評価書(")).collect();
+    None
+}
+
+/// `v` is shaped like a value of `label`.
+fn fits(label: &str, v: &Line) -> bool {
+    let k = v.key.as_str();
+    let is_date = re_date().is_match(k);
+    let is_num = !k.is_empty() && k.chars().all(|ch| ch.is_ascii_digit());
+    let is_title = KINDS.iter().any(|kd| k.ends_with(kd) || k.ends_with(&format!("{kd}(案)")));
+    let is_decl = k.contains("宣言す");
+    if label.starts_with("評価書番号") {
+        is_num
+    } else if label.starts_with("評価書名") {
+        is_title
+    } else if label.starts_with("個人のプライバシー") {
+        is_decl
+    } else if label.starts_with("評価実施機関名") {
+        re_org().is_match(k) && !is_date && !is_title && !is_decl
+    } else if label.contains("承認日") || label.starts_with("公表日") {
+        is_date
+    } else if label.starts_with("特記事項") {
+        !is_date && !is_num && !is_title && !is_decl
+    } else {
+        false
+    }
+}
+
+/// A flattened cover prints its labels first, then the values in the same order (empty
+/// ones left out). Align them by shape (two pointers: a value that fits the next label is
+/// its value, else the label is empty); the value 特記事項 gets.
+fn labels_first_notes(lines: &[Line]) -> Option<String> {
+    let (a, b) = label_run(lines)?;
+    let labels = lines[a..b].iter().map(|l| l.key.as_str()).filter(|k| !k.starts_with("特定個人情報保護評価書("));
     let values: Vec<&Line> = lines[b..].iter().take_while(|l| !is_label(&l.key) && form_tag(&l.key).is_none()).collect();
-    let fits = |label: &str, v: &Line| -> bool {
-        let k = v.key.as_str();
-        let is_date = re_date().is_match(k);
-        let is_num = !k.is_empty() && k.chars().all(|ch| ch.is_ascii_digit());
-        let is_title = KINDS.iter().any(|kd| k.ends_with(kd) || k.ends_with(&format!("{kd}(案)")));
-        let is_decl = k.contains("宣言す");
-        if label.starts_with("評価書番号") {
-            is_num
-        } else if label.starts_with("評価書名") {
-            is_title
-        } else if label.starts_with("個人のプライバシー") {
-            is_decl
-        } else if label.starts_with("評価実施機関名") {
-            re_org().is_match(k) && !is_date && !is_title && !is_decl
-        } else if label.contains("承認日") || label.starts_with("公表日") {
-            is_date
-        } else if label.starts_with("特記事項") {
-            !is_date && !is_num && !is_title && !is_decl
-        } else {
-            false
-        }
-    };
-    // two pointers: a value that fits the next label is its value; else the label is empty
     let mut vi = 0;
-    let mut got: Vec<(&str, Option<&Line>)> = Vec::new();
-    for lab in &labels {
-        if vi < values.len() && fits(lab, values[vi]) {
-            // 特記事項 must not swallow the organization when 特記事項 is empty
-            let steal = lab.starts_with("特記事項")
-                && vi + 1 < values.len()
-                && !fits("評価実施機関名", values[vi + 1])
-                && fits("評価実施機関名", values[vi]);
-            if steal {
-                got.push((lab, None));
-                continue;
-            }
-            got.push((lab, Some(values[vi])));
-            vi += 1;
-        } else {
-            got.push((lab, None));
+    for lab in labels {
+        let notes = lab.starts_with("特記事項");
+        // 特記事項 must not swallow the organization when 特記事項 is empty
+        let steal = notes && vi + 1 < values.len() && !fits("評価実施機関名", values[vi + 1]) && fits("評価実施機関名", values[vi]);
+        let got = (vi < values.len() && fits(lab, values[vi]) && !steal).then(|| values[vi]);
+        if notes {
+            return got.map(|v| v.text.clone());
         }
+        vi += usize::from(got.is_some());
     }
-    if c.special_notes.is_none()
-        && let Some((_, Some(v))) = got.iter().find(|(l, _)| l.starts_with("特記事項"))
-    {
-        c.special_notes = Some(v.text.clone());
-    }
-    // dates: only when every date label got a date is the order certain
-    let date_labels: Vec<&(&str, Option<&Line>)> = got.iter().filter(|(l, _)| l.contains("承認日") || l.starts_with("公表日")).collect();
-    let n_dates = values.iter().filter(|v| re_date().is_match(&v.key)).count();
-    if date_labels.len() == n_dates {
-        if let Some((_, Some(v))) = date_labels.iter().find(|(l, _)| l.starts_with("公表日")) {
-            let raw = date_as_printed(&v.text);
-            c.published = era_to_iso(&raw);
-            c.published_raw = Some(raw);
-        }
-    } else if date_labels.len() > n_dates && c.organization.as_deref().is_some_and(local_government) && n_dates == 1 {
-        // a local government has no 承認日: the one date is the 公表日
-        if let Some(v) = values.iter().find(|v| re_date().is_match(&v.key)) {
-            let raw = date_as_printed(&v.text);
-            c.published = era_to_iso(&raw);
-            c.published_raw = Some(raw);
-        }
-    } else if date_labels.len() > n_dates && c.published.is_some() && got.iter().any(|(l, _)| l.contains("承認日")) {
-        // fewer dates than date labels, labels first: which one is empty is unknown
-        c.published = None;
-        c.published_raw = None;
-    }
+    None
 }
 
 /// The cover's lines cell by cell: a PDF row holds several cells (tab-separated).
