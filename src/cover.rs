@@ -452,13 +452,21 @@ fn joined(lines: &[Line]) -> Vec<Ch> {
     out
 }
 
+/// A cell spaced out character by character (`評 価 書 名`) has at least this many
+/// ideograph pairs with white space between them.
+const SPACED_PAIRS_MIN: usize = 3;
+/// A 評価書番号 has at most this many digits; longer runs of digits are other numbers.
+const NUMBER_MAX_DIGITS: usize = 6;
+/// A text listing with 、 longer than this is a sentence, not a name.
+const PROSE_LIST_MIN_CHARS: usize = 30;
+
 /// Text of a span: spaces where the cell had them, dropped between ideographs when the
 /// span is spaced out character by character.
 fn span_text(chs: &[Ch]) -> String {
     let cjk_pairs = chs.windows(2).filter(|w| crate::normalize::is_cjk(w[0].c) && crate::normalize::is_cjk(w[1].c)).count();
     let spaced_pairs =
         chs.windows(2).filter(|w| crate::normalize::is_cjk(w[0].c) && crate::normalize::is_cjk(w[1].c) && w[1].space_before).count();
-    let spaced = spaced_pairs >= 3 && spaced_pairs * 2 >= cjk_pairs;
+    let spaced = spaced_pairs >= SPACED_PAIRS_MIN && spaced_pairs * 2 >= cjk_pairs;
     let mut s = String::new();
     for (i, ch) in chs.iter().enumerate() {
         if i > 0 && (ch.space_before || ch.cell_start) {
@@ -472,109 +480,163 @@ fn span_text(chs: &[Ch]) -> String {
     s
 }
 
-/// The cover's cells as tokens, in order.
-fn tokens(lines: &[Line]) -> Vec<Tok> {
-    let chs = joined(lines);
-    let ks: String = chs.iter().map(|c| c.c).collect();
-    // byte offset -> char index
-    let mut b2c = vec![0usize; ks.len() + 1];
-    let mut ci = 0;
-    for (b, _) in ks.char_indices() {
-        b2c[b] = ci;
-        ci += 1;
+/// A token and the span of joined characters it covers.
+type Span = (usize, usize, Tok);
+
+/// The regex group of each label in `re_labels` (the rest is 項目一覧).
+const LABEL_GROUPS: [(&str, Lab); 8] = [
+    ("h", Lab::Heading),
+    ("num", Lab::Number),
+    ("title", Lab::Title),
+    ("decl", Lab::Decl),
+    ("notes", Lab::Notes),
+    ("org", Lab::Org),
+    ("pub", Lab::Published),
+    ("appr", Lab::Approved),
+];
+
+/// The joined characters of the cover's cells, their key, and the char index of each
+/// byte offset of the key.
+struct Stream {
+    chs: Vec<Ch>,
+    ks: String,
+    b2c: Vec<usize>,
+}
+
+fn overlaps(spans: &[Span], a: usize, b: usize) -> bool {
+    spans.iter().any(|s| a < s.1 && s.0 < b)
+}
+
+impl Stream {
+    fn new(lines: &[Line]) -> Self {
+        let chs = joined(lines);
+        let ks: String = chs.iter().map(|c| c.c).collect();
+        let mut b2c = vec![0usize; ks.len() + 1];
+        let mut ci = 0;
+        for (b, _) in ks.char_indices() {
+            b2c[b] = ci;
+            ci += 1;
+        }
+        b2c[ks.len()] = ci;
+        Stream { chs, ks, b2c }
     }
-    b2c[ks.len()] = ci;
-    let n = chs.len();
-    let mut spans: Vec<(usize, usize, Tok)> = Vec::new();
-    let overlaps = |spans: &[(usize, usize, Tok)], a: usize, b: usize| spans.iter().any(|s| a < s.1 && s.0 < b);
-    for c in re_labels().captures_iter(&ks) {
-        let m = c.get(0).unwrap();
-        let lab = if c.name("h").is_some() {
-            Lab::Heading
-        } else if c.name("num").is_some() {
-            Lab::Number
-        } else if c.name("title").is_some() {
-            Lab::Title
-        } else if c.name("decl").is_some() {
-            Lab::Decl
-        } else if c.name("notes").is_some() {
-            Lab::Notes
-        } else if c.name("org").is_some() {
-            Lab::Org
-        } else if c.name("pub").is_some() {
-            Lab::Published
-        } else if c.name("appr").is_some() {
-            Lab::Approved
-        } else {
-            Lab::Items
-        };
-        spans.push((b2c[m.start()], b2c[m.end()], Tok::Label(lab)));
+
+    /// The char span of a match in the key.
+    fn span(&self, m: &regex::Match) -> (usize, usize) {
+        (self.b2c[m.start()], self.b2c[m.end()])
     }
-    for m in re_tag_loose().find_iter(&ks) {
-        let (a, b) = (b2c[m.start()], b2c[m.end()]);
-        if !overlaps(&spans, a, b) {
-            spans.push((a, b, Tok::Tag(m.as_str().to_string())));
+
+    /// A token may begin or end at `i`: an end of the stream, a cell start or a border of
+    /// a span found before.
+    fn hard(&self, spans: &[Span], i: usize) -> bool {
+        i == 0 || i >= self.chs.len() || self.chs[i].cell_start || spans.iter().any(|s| s.0 == i || s.1 == i)
+    }
+
+    /// White space stands before `i` inside its cell.
+    fn soft(&self, i: usize) -> bool {
+        i < self.chs.len() && self.chs[i].space_before
+    }
+
+    fn labels(&self) -> Vec<Span> {
+        re_labels()
+            .captures_iter(&self.ks)
+            .map(|c| {
+                let lab = LABEL_GROUPS.iter().find(|(name, _)| c.name(name).is_some()).map_or(Lab::Items, |(_, l)| *l);
+                let (a, b) = self.span(&c.get(0).unwrap());
+                (a, b, Tok::Label(lab))
+            })
+            .collect()
+    }
+
+    fn add_tags(&self, spans: &mut Vec<Span>) {
+        for m in re_tag_loose().find_iter(&self.ks) {
+            let (a, b) = self.span(&m);
+            if !overlaps(spans, a, b) {
+                spans.push((a, b, Tok::Tag(m.as_str().to_string())));
+            }
         }
     }
-    let hard =
-        |spans: &[(usize, usize, Tok)], i: usize| i == 0 || i >= n || chs[i].cell_start || spans.iter().any(|s| s.0 == i || s.1 == i);
-    let soft = |i: usize| i < n && chs[i].space_before;
-    for m in re_furniture().find_iter(&ks) {
-        let (a, b) = (b2c[m.start()], b2c[m.end()]);
-        if !overlaps(&spans, a, b) && hard(&spans, a) && hard(&spans, b) {
-            spans.push((a, b, Tok::Furniture));
+
+    /// Page numbers and the like, only where they fill their cell.
+    fn add_furniture(&self, spans: &mut Vec<Span>) {
+        for m in re_furniture().find_iter(&self.ks) {
+            let (a, b) = self.span(&m);
+            if !overlaps(spans, a, b) && self.hard(spans, a) && self.hard(spans, b) {
+                spans.push((a, b, Tok::Furniture));
+            }
         }
     }
-    for m in re_date().find_iter(&ks) {
-        let (a, b) = (b2c[m.start()], b2c[m.end()]);
-        if overlaps(&spans, a, b) {
-            continue;
-        }
-        let is_hard = hard(&spans, a) && hard(&spans, b);
-        if is_hard || ((hard(&spans, a) || soft(a)) && (hard(&spans, b) || soft(b))) {
-            let raw: String = chs[a..b].iter().map(|c| c.raw.as_str()).collect();
-            spans.push((a, b, Tok::Date { raw, hard: is_hard }));
+
+    /// Dates standing apart (at cell borders or set off by white space).
+    fn add_dates(&self, spans: &mut Vec<Span>) {
+        for m in re_date().find_iter(&self.ks) {
+            let (a, b) = self.span(&m);
+            if overlaps(spans, a, b) {
+                continue;
+            }
+            let is_hard = self.hard(spans, a) && self.hard(spans, b);
+            if is_hard || ((self.hard(spans, a) || self.soft(a)) && (self.hard(spans, b) || self.soft(b))) {
+                let raw: String = self.chs[a..b].iter().map(|c| c.raw.as_str()).collect();
+                spans.push((a, b, Tok::Date { raw, hard: is_hard }));
+            }
         }
     }
-    spans.sort_by_key(|s| s.0);
-    // the gaps: values, cut at cell starts
-    let mut out = Vec::new();
-    let mut at = 0;
-    let push_gap = |out: &mut Vec<Tok>, a: usize, b: usize| {
+
+    /// The spans (sorted) in order, and the gaps between them as values.
+    fn with_values(&self, spans: Vec<Span>) -> Vec<Tok> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for (a, b, t) in spans {
+            if a > at {
+                self.push_gap(&mut out, at, a);
+            }
+            out.push(t);
+            at = b;
+        }
+        if at < self.chs.len() {
+            self.push_gap(&mut out, at, self.chs.len());
+        }
+        out
+    }
+
+    /// A gap between spans: values, cut at cell starts.
+    fn push_gap(&self, out: &mut Vec<Tok>, a: usize, b: usize) {
         let mut start = a;
         for i in a..=b {
-            if i == b || (i > start && chs[i].cell_start) {
+            if i == b || (i > start && self.chs[i].cell_start) {
                 if i > start {
-                    // a title wrapped inside its kind name (`…基礎項目評` / `価書`): the rest
-                    // is no piece of a label
-                    let pk: String = chs[start..i].iter().map(|c| c.c).collect();
-                    match out.last_mut() {
-                        Some(Tok::Value { text, key })
-                            if label_piece(&pk).is_some()
-                                && !re_kind_end().is_match(key)
-                                && re_kind_end().is_match(&format!("{key}{pk}")) =>
-                        {
-                            text.push_str(&span_text(&chs[start..i]));
-                            key.push_str(&pk);
-                        }
-                        _ => value_pieces(&chs[start..i], out),
-                    }
+                    push_cell(&self.chs[start..i], out);
                 }
                 start = i;
             }
         }
-    };
-    for (a, b, t) in spans {
-        if a > at {
-            push_gap(&mut out, at, a);
+    }
+}
+
+/// One cell of a gap. A title wrapped inside its kind name (`…基礎項目評` / `価書`): the
+/// rest is no piece of a label but joins the title.
+fn push_cell(chs: &[Ch], out: &mut Vec<Tok>) {
+    let pk: String = chs.iter().map(|c| c.c).collect();
+    match out.last_mut() {
+        Some(Tok::Value { text, key })
+            if label_piece(&pk).is_some() && !re_kind_end().is_match(key) && re_kind_end().is_match(&format!("{key}{pk}")) =>
+        {
+            text.push_str(&span_text(chs));
+            key.push_str(&pk);
         }
-        out.push(t);
-        at = b;
+        _ => value_pieces(chs, out),
     }
-    if at < n {
-        push_gap(&mut out, at, n);
-    }
-    out
+}
+
+/// The cover's cells as tokens, in order.
+fn tokens(lines: &[Line]) -> Vec<Tok> {
+    let s = Stream::new(lines);
+    let mut spans = s.labels();
+    s.add_tags(&mut spans);
+    s.add_furniture(&mut spans);
+    s.add_dates(&mut spans);
+    spans.sort_by_key(|s| s.0);
+    s.with_values(spans)
 }
 
 /// One cell's worth of value text: a number glued before a title (`2個人住民税…`) or after
@@ -586,7 +648,7 @@ fn value_pieces(chs: &[Ch], out: &mut Vec<Tok>) {
     }
     let digits = key.chars().take_while(char::is_ascii_digit).count();
     let total = chs.len();
-    if (1..=6).contains(&digits) && digits < total {
+    if (1..=NUMBER_MAX_DIGITS).contains(&digits) && digits < total {
         let next = chs[digits].c;
         let unit = "年月日人件万億号条項回歳か階部課箇所つ";
         if crate::normalize::is_cjk(next) && !unit.contains(next) && total - digits >= 2 {
@@ -596,12 +658,15 @@ fn value_pieces(chs: &[Ch], out: &mut Vec<Tok>) {
         }
     }
     let tail = key.chars().rev().take_while(char::is_ascii_digit).count();
-    if (1..=6).contains(&tail) && tail < total && re_kind_end().is_match(&key.chars().take(total - tail).collect::<String>()) {
+    if (1..=NUMBER_MAX_DIGITS).contains(&tail)
+        && tail < total
+        && re_kind_end().is_match(&key.chars().take(total - tail).collect::<String>())
+    {
         value_pieces(&chs[..total - tail], out);
         out.push(Tok::Num(key.chars().skip(total - tail).collect()));
         return;
     }
-    if digits == total && total <= 6 {
+    if digits == total && total <= NUMBER_MAX_DIGITS {
         out.push(Tok::Num(key));
         return;
     }
@@ -650,7 +715,7 @@ fn label_piece(key: &str) -> Option<Tok> {
 }
 
 fn is_prose(k: &str) -> bool {
-    k.contains('。') || k.contains("宣言") || (k.contains('、') && k.chars().count() > 30)
+    k.contains('。') || k.contains("宣言") || (k.contains('、') && k.chars().count() > PROSE_LIST_MIN_CHARS)
 }
 
 /// What the stream says.
