@@ -16,6 +16,7 @@ use crate::diag::{Code, Diag, Warned};
 use crate::input::Line;
 use crate::normalize::{fold, join_wrapped};
 use regex::Regex;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -232,7 +233,7 @@ fn by_stream(lines: &[Line], c: &mut Cover) -> Option<Diag> {
             c.form = Some(tag);
         }
     }
-    let r = read_stream(&toks, local_government);
+    let r = read_stream(&toks);
     c.number = r.number;
     c.title = r.title;
     c.organization = r.organization;
@@ -732,9 +733,30 @@ struct Read {
     dropped: Vec<&'static str>,
 }
 
+/// A one-character cell is no issuer's name.
+const ORG_MIN_CHARS: usize = 2;
+/// An issuer's name is at most this long; a longer cell is a sentence.
+const ORG_MAX_CHARS: usize = 60;
+/// An issuer's name wrapped in its cell spans at most this many cells.
+const ORG_MAX_CELLS: usize = 3;
+/// A cell longer than this belongs to the long texts (declaration, 特記事項), where the
+/// issuer's name is spelled out.
+const PROSE_CELL_MIN_CHARS: usize = 20;
+/// A title that does not end with its kind name spans at most this many cells.
+const TITLE_MAX_CELLS: usize = 3;
+/// A title found by shape alone (no 評価書名 printed) reaches this many cells above its last
+/// at most.
+const TITLE_WRAP_CELLS: usize = 2;
+/// Without the heading, this many pieces of labels are no chance cut: the labels are damaged.
+const HEADLESS_FRAGS_DAMAGED: usize = 2;
+/// With fewer whole field labels than this ...
+const FEW_FIELD_LABELS: usize = 3;
+/// ... this many pieces of labels mark the cover damaged.
+const FEW_LABELS_FRAGS_DAMAGED: usize = 3;
+
 fn org_shaped(k: &str) -> bool {
     let n = k.chars().count();
-    (2..=60).contains(&n) && re_org().is_match(k) && !is_prose(k) && !k.contains('、') && !re_kind_end().is_match(k)
+    (ORG_MIN_CHARS..=ORG_MAX_CHARS).contains(&n) && re_org().is_match(k) && !is_prose(k) && !k.contains('、') && !re_kind_end().is_match(k)
 }
 
 /// A value that ends with the title of a head (市長, 知事, 大臣, 理事長…) is a whole name.
@@ -742,299 +764,434 @@ fn ends_with_head(toks: &[Tok], j: usize) -> bool {
     matches!(&toks[j], Tok::Value { key, .. } if ["長", "知事", "大臣", "長官"].iter().any(|h| key.ends_with(h)))
 }
 
-fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
-    let mut r = Read::default();
-    let is_label = |t: &Tok| matches!(t, Tok::Label(_) | Tok::Frag { .. });
-    let field_labels: std::collections::HashSet<Lab> = toks
-        .iter()
+fn is_label_tok(t: &Tok) -> bool {
+    matches!(t, Tok::Label(_) | Tok::Frag { .. })
+}
+
+/// The field labels printed whole (not the heading, not 項目一覧).
+fn field_labels(toks: &[Tok]) -> HashSet<Lab> {
+    toks.iter()
         .filter_map(|t| if let Tok::Label(l) = t { Some(*l) } else { None })
         .filter(|l| !matches!(l, Lab::Heading | Lab::Items))
-        .collect();
+        .collect()
+}
+
+/// Labels that lost characters, or too many pieces of labels for a cover cut into cells.
+fn damaged(toks: &[Tok], field_labels: &HashSet<Lab>) -> bool {
     let frags = toks.iter().filter(|t| matches!(t, Tok::Frag { .. })).count();
     let heading = toks.contains(&Tok::Label(Lab::Heading));
     let gapped = toks.iter().any(|t| matches!(t, Tok::Frag { gapped: true, .. }));
-    r.damaged = gapped || (!heading && frags >= 2) || (field_labels.len() < 3 && frags >= 3);
-    // the cover ends at the 項目一覧 once a field label was seen
-    let end = toks
-        .iter()
+    gapped || (!heading && frags >= HEADLESS_FRAGS_DAMAGED) || (field_labels.len() < FEW_FIELD_LABELS && frags >= FEW_LABELS_FRAGS_DAMAGED)
+}
+
+/// The cover ends at the 項目一覧 once a field label was seen.
+fn cover_end(toks: &[Tok]) -> usize {
+    toks.iter()
         .enumerate()
         .find(|(i, t)| **t == Tok::Label(Lab::Items) && toks[..*i].iter().any(|x| matches!(x, Tok::Label(l) if *l != Lab::Heading)))
-        .map_or(toks.len(), |(i, _)| i);
-    let toks = &toks[..end];
-    // groups: a run of labels, then the values up to the next label
-    let mut groups: Vec<(Vec<&Tok>, Vec<usize>)> = Vec::new();
+        .map_or(toks.len(), |(i, _)| i)
+}
+
+/// A run of labels, then the values (token indices) up to the next label.
+struct Group<'a> {
+    labs: Vec<&'a Tok>,
+    vals: Vec<usize>,
+}
+
+impl Group<'_> {
+    fn has(&self, l: Lab) -> bool {
+        self.labs.iter().any(|t| **t == Tok::Label(l))
+    }
+
+    /// The label is printed, or a piece of it.
+    fn can_be(&self, l: Lab) -> bool {
+        self.has(l) || self.labs.iter().any(|t| matches!(t, Tok::Frag { labs, .. } if labs.contains(&l)))
+    }
+}
+
+/// The tokens as groups; the first has no label (values before any label).
+fn groups(toks: &[Tok]) -> Vec<Group<'_>> {
+    let mut groups = Vec::new();
     let mut i = 0;
     let mut lead = Vec::new();
-    while i < toks.len() && !is_label(&toks[i]) {
+    while i < toks.len() && !is_label_tok(&toks[i]) {
         lead.push(i);
         i += 1;
     }
-    groups.push((vec![], lead));
+    groups.push(Group { labs: vec![], vals: lead });
     while i < toks.len() {
         let mut labs = Vec::new();
-        while i < toks.len() && is_label(&toks[i]) {
+        while i < toks.len() && is_label_tok(&toks[i]) {
             labs.push(&toks[i]);
             i += 1;
         }
         let mut vals = Vec::new();
-        while i < toks.len() && !is_label(&toks[i]) {
+        while i < toks.len() && !is_label_tok(&toks[i]) {
             vals.push(i);
             i += 1;
         }
-        groups.push((labs, vals));
+        groups.push(Group { labs, vals });
     }
-    let has = |labs: &[&Tok], l: Lab| labs.iter().any(|t| **t == Tok::Label(l));
-    let can_be = |labs: &[&Tok], l: Lab| has(labs, l) || labs.iter().any(|t| matches!(t, Tok::Frag { labs, .. } if labs.contains(&l)));
-    let mut used = vec![false; toks.len()];
-    // the long texts (declaration, 特記事項): where the issuer's name is spelled out
-    let prose: String = toks
-        .iter()
-        .filter_map(|t| match t {
-            Tok::Value { key, .. } if key.chars().count() > 20 => Some(key.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut published: Option<usize> = None;
-    let mut approved_taken = false;
-    let mut pending: Option<usize> = None;
-    for (labs, vals) in &groups {
-        // number: the digits of a group labelled 評価書番号
-        if r.number.is_none()
-            && (has(labs, Lab::Number) || (r.damaged && can_be(labs, Lab::Number)))
-            && let Some(&j) = vals.iter().find(|&&j| matches!(toks[j], Tok::Num(_)))
-        {
+    groups
+}
+
+/// The stream being read: which tokens are taken, what is read, the dates placed so far.
+struct Reader<'a> {
+    toks: &'a [Tok],
+    field_labels: HashSet<Lab>,
+    used: Vec<bool>,
+    /// The long texts (declaration, 特記事項) joined: where the issuer's name is spelled out.
+    prose: String,
+    r: Read,
+    published: Option<usize>,
+    approved_taken: bool,
+    /// One date under both date labels: decided once the issuer is known.
+    pending: Option<usize>,
+}
+
+fn read_stream(toks: &[Tok]) -> Read {
+    let field_labels = field_labels(toks);
+    let damaged = damaged(toks, &field_labels);
+    let toks = &toks[..cover_end(toks)];
+    let groups = groups(toks);
+    let mut rd = Reader::new(toks, field_labels, damaged);
+    for g in &groups {
+        rd.take_number(g);
+        rd.take_title(g);
+        rd.take_organization(g);
+        rd.take_dates(g);
+    }
+    for g in &groups {
+        rd.take_notes(g);
+    }
+    rd.org_by_shape(&groups);
+    rd.resolve_published();
+    rd.title_by_shape();
+    rd.finish()
+}
+
+impl<'a> Reader<'a> {
+    fn new(toks: &'a [Tok], field_labels: HashSet<Lab>, damaged: bool) -> Self {
+        let prose: String = toks
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Value { key, .. } if key.chars().count() > PROSE_CELL_MIN_CHARS => Some(key.as_str()),
+                _ => None,
+            })
+            .collect();
+        Reader {
+            toks,
+            field_labels,
+            used: vec![false; toks.len()],
+            prose,
+            r: Read { damaged, ..Read::default() },
+            published: None,
+            approved_taken: false,
+            pending: None,
+        }
+    }
+
+    fn key(&self, j: usize) -> Option<&'a str> {
+        let toks = self.toks;
+        if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }
+    }
+
+    fn text(&self, j: usize) -> Option<&'a str> {
+        let toks = self.toks;
+        if let Tok::Value { text, .. } = &toks[j] { Some(text.as_str()) } else { None }
+    }
+
+    fn take(&mut self, run: &[usize]) {
+        for &j in run {
+            self.used[j] = true;
+        }
+    }
+
+    /// The digits of a group labelled 評価書番号.
+    fn take_number(&mut self, g: &Group) {
+        let labelled = g.has(Lab::Number) || (self.r.damaged && g.can_be(Lab::Number));
+        if self.r.number.is_some() || !labelled {
+            return;
+        }
+        let toks = self.toks;
+        if let Some(j) = g.vals.iter().copied().find(|&j| matches!(toks[j], Tok::Num(_))) {
             if let Tok::Num(d) = &toks[j] {
-                r.number = Some(d.clone());
+                self.r.number = Some(d.clone());
             }
-            used[j] = true;
+            self.used[j] = true;
         }
-        // title: the value cells after 評価書名, joined, up to the kind name
-        if r.title.is_none() && has(labs, Lab::Title) {
-            let mut parts: Vec<String> = Vec::new();
-            let mut keys = String::new();
-            let mut took = Vec::new();
-            for &j in vals {
-                match &toks[j] {
-                    Tok::Num(_) | Tok::Furniture => continue,
-                    Tok::Value { text, key } if !(is_prose(key) || (has(labs, Lab::Org) && org_shaped(key) && !parts.is_empty())) => {
-                        parts.push(text.clone());
-                        keys.push_str(key);
-                        took.push(j);
-                        if re_kind_end().is_match(&keys) {
-                            break;
-                        }
-                    }
-                    _ => break,
-                }
-            }
-            let others = labs.iter().any(|t| matches!(t, Tok::Label(Lab::Decl | Lab::Notes | Lab::Org)));
-            if !re_kind_end().is_match(&keys) && (others || parts.len() > 3) {
-                parts.clear();
-            }
-            if !parts.is_empty() {
-                for j in took {
-                    used[j] = true;
-                }
-                if r.damaged {
-                    r.dropped.push("title");
-                } else {
-                    r.title = Some(join_wrapped(&parts));
-                }
-            }
+    }
+
+    /// The value cells after 評価書名, joined, up to the kind name.
+    fn take_title(&mut self, g: &Group) {
+        if self.r.title.is_some() || !g.has(Lab::Title) {
+            return;
         }
-        // organization: the value after 評価実施機関名 (the one shaped like an issuer when
-        // the label shares its run with others)
-        if r.organization.is_none() && has(labs, Lab::Org) {
-            let cands: Vec<usize> = vals
-                .iter()
-                .copied()
-                .filter(|&j| !used[j] && matches!(&toks[j], Tok::Value { key, .. } if !is_prose(key) && !re_kind_end().is_match(key) && (2..=60).contains(&key.chars().count())))
-                .collect();
-            // a long name wrapped in its cell: the label's own cells, joined, when together
-            // they are shaped like an issuer
-            let alone = labs.iter().all(|t| matches!(t, Tok::Label(Lab::Org) | Tok::Frag { .. }));
-            let run: Vec<usize> = vals.iter().copied().take_while(|&j| cands.contains(&j)).take(3).collect();
-            let joined_key: String =
-                run.iter().filter_map(|&j| if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }).collect();
-            if alone && run.len() > 1 && org_shaped(&joined_key) && !ends_with_head(toks, run[0]) {
-                for &j in &run {
-                    used[j] = true;
-                }
-                let parts: Vec<&str> =
-                    run.iter().filter_map(|&j| if let Tok::Value { text, .. } = &toks[j] { Some(text.as_str()) } else { None }).collect();
-                if r.damaged {
-                    r.dropped.push("organization");
-                } else {
-                    r.organization = Some(join_wrapped(&parts));
-                }
-            }
-            // labels first (`特記事項 評価実施機関名` then the values): the last cells of the
-            // run, joined, when the declaration names the issuer so
-            if r.organization.is_none() && !alone && !r.damaged {
-                let tail: Vec<usize> = vals.iter().rev().copied().take_while(|&j| cands.contains(&j)).take(3).collect();
-                for k in (2..=tail.len()).rev() {
-                    let mut run: Vec<usize> = tail[..k].to_vec();
-                    run.reverse();
-                    let jk: String =
-                        run.iter().filter_map(|&j| if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }).collect();
-                    if org_shaped(&jk) && prose.contains(&jk) {
-                        let parts: Vec<&str> = run
-                            .iter()
-                            .filter_map(|&j| if let Tok::Value { text, .. } = &toks[j] { Some(text.as_str()) } else { None })
-                            .collect();
-                        for &j in &run {
-                            used[j] = true;
-                        }
-                        r.organization = Some(join_wrapped(&parts));
+        let (parts, took) = self.title_cells(g);
+        if parts.is_empty() {
+            return;
+        }
+        self.take(&took);
+        if self.r.damaged {
+            self.r.dropped.push("title");
+        } else {
+            self.r.title = Some(join_wrapped(&parts));
+        }
+    }
+
+    /// The title's cells and their indices: none when no kind name ends them and other
+    /// labels share the run, or they are too many.
+    fn title_cells(&self, g: &Group) -> (Vec<&'a str>, Vec<usize>) {
+        let mut parts = Vec::new();
+        let mut keys = String::new();
+        let mut took = Vec::new();
+        for &j in &g.vals {
+            match &self.toks[j] {
+                Tok::Num(_) | Tok::Furniture => {}
+                Tok::Value { key, .. } if !(is_prose(key) || (g.has(Lab::Org) && org_shaped(key) && !parts.is_empty())) => {
+                    parts.extend(self.text(j));
+                    keys.push_str(key);
+                    took.push(j);
+                    if re_kind_end().is_match(&keys) {
                         break;
                     }
                 }
-            }
-            let pick = if r.organization.is_some() || r.dropped.contains(&"organization") {
-                None
-            } else {
-                cands.iter().copied().find(|&j| matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)))
-            };
-            if let Some(j) = pick {
-                used[j] = true;
-                if r.damaged {
-                    r.dropped.push("organization");
-                } else if let Tok::Value { text, .. } = &toks[j] {
-                    r.organization = Some(text.clone());
-                }
+                _ => break,
             }
         }
-        // dates right after their labels
-        let dates: Vec<usize> = vals.iter().copied().filter(|&j| matches!(toks[j], Tok::Date { .. })).collect();
-        let (p, a) = (has(labs, Lab::Published), has(labs, Lab::Approved));
-        if !dates.is_empty() && (p || a) {
-            let lab_order: Vec<Lab> = labs
+        let others = g.labs.iter().any(|t| matches!(t, Tok::Label(Lab::Decl | Lab::Notes | Lab::Org)));
+        if !re_kind_end().is_match(&keys) && (others || parts.len() > TITLE_MAX_CELLS) {
+            return (Vec::new(), Vec::new());
+        }
+        (parts, took)
+    }
+
+    /// The value after 評価実施機関名 (the one shaped like an issuer when the label shares
+    /// its run with others).
+    fn take_organization(&mut self, g: &Group) {
+        if self.r.organization.is_some() || !g.has(Lab::Org) {
+            return;
+        }
+        let cands = self.org_candidates(g);
+        let alone = g.labs.iter().all(|t| matches!(t, Tok::Label(Lab::Org) | Tok::Frag { .. }));
+        if alone {
+            self.org_wrapped(g, &cands);
+        }
+        if self.r.organization.is_none() && !alone && !self.r.damaged {
+            self.org_named_in_prose(g, &cands);
+        }
+        if self.r.organization.is_none() && !self.r.dropped.contains(&"organization") {
+            self.org_first_shaped(&cands);
+        }
+    }
+
+    fn org_candidates(&self, g: &Group) -> Vec<usize> {
+        g.vals
+            .iter()
+            .copied()
+            .filter(|&j| {
+                !self.used[j]
+                    && self.key(j).is_some_and(|key| {
+                        !is_prose(key) && !re_kind_end().is_match(key) && (ORG_MIN_CHARS..=ORG_MAX_CHARS).contains(&key.chars().count())
+                    })
+            })
+            .collect()
+    }
+
+    /// A long name wrapped in its cell: the label's own cells, joined, when together they
+    /// are shaped like an issuer.
+    fn org_wrapped(&mut self, g: &Group, cands: &[usize]) {
+        let run: Vec<usize> = g.vals.iter().copied().take_while(|j| cands.contains(j)).take(ORG_MAX_CELLS).collect();
+        let joined_key: String = run.iter().filter_map(|&j| self.key(j)).collect();
+        if run.len() > 1 && org_shaped(&joined_key) && !ends_with_head(self.toks, run[0]) {
+            self.take(&run);
+            if self.r.damaged {
+                self.r.dropped.push("organization");
+            } else {
+                let parts: Vec<&str> = run.iter().filter_map(|&j| self.text(j)).collect();
+                self.r.organization = Some(join_wrapped(&parts));
+            }
+        }
+    }
+
+    /// Labels first (`特記事項 評価実施機関名` then the values): the last cells of the run,
+    /// joined, when the declaration names the issuer so.
+    fn org_named_in_prose(&mut self, g: &Group, cands: &[usize]) {
+        let tail: Vec<usize> = g.vals.iter().rev().copied().take_while(|j| cands.contains(j)).take(ORG_MAX_CELLS).collect();
+        for k in (2..=tail.len()).rev() {
+            let mut run: Vec<usize> = tail[..k].to_vec();
+            run.reverse();
+            let jk: String = run.iter().filter_map(|&j| self.key(j)).collect();
+            if org_shaped(&jk) && self.prose.contains(&jk) {
+                let parts: Vec<&str> = run.iter().filter_map(|&j| self.text(j)).collect();
+                self.take(&run);
+                self.r.organization = Some(join_wrapped(&parts));
+                return;
+            }
+        }
+    }
+
+    /// The first candidate shaped like an issuer.
+    fn org_first_shaped(&mut self, cands: &[usize]) {
+        let Some(j) = cands.iter().copied().find(|&j| self.key(j).is_some_and(org_shaped)) else { return };
+        self.used[j] = true;
+        if self.r.damaged {
+            self.r.dropped.push("organization");
+        } else if let Some(text) = self.text(j) {
+            self.r.organization = Some(text.to_string());
+        }
+    }
+
+    /// Dates right after their labels.
+    fn take_dates(&mut self, g: &Group) {
+        let toks = self.toks;
+        let dates: Vec<usize> = g.vals.iter().copied().filter(|&j| matches!(toks[j], Tok::Date { .. })).collect();
+        let (p, a) = (g.has(Lab::Published), g.has(Lab::Approved));
+        if dates.is_empty() || !(p || a) {
+            return;
+        }
+        if p && !a {
+            self.published.get_or_insert(dates[0]);
+            self.used[dates[0]] = true;
+        } else if a && !p {
+            self.approved_taken = true;
+            self.used[dates[0]] = true;
+        } else if dates.len() >= 2 {
+            // the order of the labels is the order of the dates
+            let lab_order: Vec<Lab> = g
+                .labs
                 .iter()
                 .filter_map(|t| match t {
                     Tok::Label(l @ (Lab::Published | Lab::Approved)) => Some(*l),
                     _ => None,
                 })
                 .collect();
-            if p && !a {
-                published.get_or_insert(dates[0]);
-                used[dates[0]] = true;
-            } else if a && !p {
-                approved_taken = true;
-                used[dates[0]] = true;
-            } else if dates.len() >= 2 {
-                let k = lab_order.iter().position(|l| *l == Lab::Published).unwrap_or(0).min(dates.len() - 1);
-                published.get_or_insert(dates[k]);
-                approved_taken = true;
-                for &d in &dates {
-                    used[d] = true;
-                }
-            } else {
-                // one date under both labels: decided below, once the issuer is known
-                used[dates[0]] = true;
-                pending.get_or_insert(dates[0]);
-            }
+            let k = lab_order.iter().position(|l| *l == Lab::Published).unwrap_or(0).min(dates.len() - 1);
+            self.published.get_or_insert(dates[k]);
+            self.approved_taken = true;
+            self.take(&dates);
+        } else {
+            // one date under both labels: decided once the issuer is known
+            self.used[dates[0]] = true;
+            self.pending.get_or_insert(dates[0]);
         }
     }
-    // 特記事項 in a run of labels: the one value no other label of the run claims
-    for (labs, vals) in &groups {
-        if has(labs, Lab::Notes) && labs.len() > 1 && !r.damaged {
-            // the declaration: its lines up to the one that says 宣言
-            let decl_end =
-                vals.iter().rposition(|&j| matches!(&toks[j], Tok::Value { key, .. } if key.contains("宣言") || key.starts_with("言す")));
-            let decl_start =
-                decl_end.and_then(|e| vals[..=e].iter().position(|&j| matches!(&toks[j], Tok::Value { key, .. } if is_prose(key))));
-            let in_decl = |i: usize| matches!((decl_start, decl_end), (Some(a), Some(b)) if (a..=b).contains(&i));
-            let left: Vec<&str> = vals
-                .iter()
-                .enumerate()
-                .filter(|&(i, _)| !in_decl(i))
-                .map(|(_, j)| j)
-                .filter(|&&j| !used[j])
-                .filter_map(|&j| match &toks[j] {
-                    Tok::Value { text, key } if !is_prose(key) && !re_kind_end().is_match(key) => Some(text.as_str()),
-                    _ => None,
-                })
-                .collect();
-            if let [one] = left[..] {
-                r.notes = Some(one.to_string());
-            }
+
+    /// 特記事項 in a run of labels: the one value no other label of the run claims.
+    fn take_notes(&mut self, g: &Group) {
+        if !g.has(Lab::Notes) || g.labs.len() <= 1 || self.r.damaged {
+            return;
+        }
+        if let [one] = self.notes_left(g)[..] {
+            self.r.notes = Some(one.to_string());
         }
     }
-    // values away from their labels (Excel cell order): by shape, where the label is printed
-    if r.organization.is_none() && !r.damaged && field_labels.contains(&Lab::Org) {
-        // a value shaped like an issuer in no labelled group that claims it
-        let claimed: std::collections::HashSet<usize> = groups
+
+    /// The values of the group not taken and not in the declaration (its lines up to the
+    /// one that says 宣言).
+    fn notes_left(&self, g: &Group) -> Vec<&'a str> {
+        let vals = &g.vals;
+        let decl_end = vals.iter().rposition(|&j| self.key(j).is_some_and(|key| key.contains("宣言") || key.starts_with("言す")));
+        let decl_start = decl_end.and_then(|e| vals[..=e].iter().position(|&j| self.key(j).is_some_and(is_prose)));
+        let in_decl = |i: usize| matches!((decl_start, decl_end), (Some(a), Some(b)) if (a..=b).contains(&i));
+        vals.iter()
+            .enumerate()
+            .filter(|&(i, &j)| !in_decl(i) && !self.used[j])
+            .filter_map(|(_, &j)| self.key(j).filter(|key| !is_prose(key) && !re_kind_end().is_match(key)).and(self.text(j)))
+            .collect()
+    }
+
+    /// Values away from their labels (Excel cell order), where 評価実施機関名 is printed: the
+    /// one value shaped like an issuer in no labelled group that claims it.
+    fn org_by_shape(&mut self, groups: &[Group]) {
+        if self.r.organization.is_some() || self.r.damaged || !self.field_labels.contains(&Lab::Org) {
+            return;
+        }
+        let claimed: HashSet<usize> = groups
             .iter()
-            .filter(|(labs, _)| has(labs, Lab::Notes) || has(labs, Lab::Title) || has(labs, Lab::Decl))
-            .flat_map(|(_, v)| v.iter().copied())
+            .filter(|g| g.has(Lab::Notes) || g.has(Lab::Title) || g.has(Lab::Decl))
+            .flat_map(|g| g.vals.iter().copied())
             .collect();
-        let cands: Vec<usize> = (0..toks.len())
-            .filter(|&j| !used[j] && !claimed.contains(&j) && matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)))
-            .collect();
-        if cands.len() == 1
-            && let Tok::Value { text, .. } = &toks[cands[0]]
+        let cands: Vec<usize> =
+            (0..self.toks.len()).filter(|&j| !self.used[j] && !claimed.contains(&j) && self.key(j).is_some_and(org_shaped)).collect();
+        if let [j] = cands[..]
+            && let Some(text) = self.text(j)
         {
-            r.organization = Some(text.clone());
+            self.r.organization = Some(text.to_string());
         }
     }
-    let pos_of = |l: Lab| toks.iter().position(|t| *t == Tok::Label(l));
-    let is_local = r.organization.as_deref().is_some_and(&local);
-    if let Some(d) = pending
-        && published.is_none()
-        && is_local
-    {
-        // a local government has no 承認日
-        published = Some(d);
-    }
-    if published.is_none() && !approved_taken && pending.is_none() {
-        let loose: Vec<usize> = (0..toks.len()).filter(|&j| !used[j] && matches!(toks[j], Tok::Date { hard: true, .. })).collect();
-        if loose.len() == 1 {
-            let d = loose[0];
-            match (pos_of(Lab::Published), pos_of(Lab::Approved)) {
-                (Some(_), None) => published = Some(d),
-                (Some(p), Some(a)) => {
-                    let nearer = d.abs_diff(p) < d.abs_diff(a);
-                    if nearer || is_local {
-                        published = Some(d);
-                    }
-                }
-                _ => {}
-            }
+
+    /// The 公表日 not placed by its label: a pending date of a local government (no 承認日),
+    /// else the one loose date.
+    fn resolve_published(&mut self) {
+        let is_local = self.r.organization.as_deref().is_some_and(local_government);
+        if let Some(d) = self.pending
+            && self.published.is_none()
+            && is_local
+        {
+            self.published = Some(d);
+        }
+        if self.published.is_none() && !self.approved_taken && self.pending.is_none() {
+            self.published = self.loose_date(is_local);
         }
     }
-    if r.title.is_none() && !r.damaged && !field_labels.contains(&Lab::Title) {
-        // no 評価書名 printed: the one value ending with a kind name, with the cells of its
-        // wrapped start right above it
+
+    /// The one date filling its cell that no label took: the 公表日 when that label alone
+    /// is printed, or stands nearer, or the issuer has no 承認日.
+    fn loose_date(&self, is_local: bool) -> Option<usize> {
+        let toks = self.toks;
+        let loose: Vec<usize> = (0..toks.len()).filter(|&j| !self.used[j] && matches!(toks[j], Tok::Date { hard: true, .. })).collect();
+        let [d] = loose[..] else { return None };
+        let pos_of = |l: Lab| toks.iter().position(|t| *t == Tok::Label(l));
+        match (pos_of(Lab::Published), pos_of(Lab::Approved)) {
+            (Some(_), None) => Some(d),
+            (Some(p), Some(a)) => (d.abs_diff(p) < d.abs_diff(a) || is_local).then_some(d),
+            _ => None,
+        }
+    }
+
+    /// No 評価書名 printed: the one value ending with a kind name, with the cells of its
+    /// wrapped start right above it.
+    fn title_by_shape(&mut self) {
+        if self.r.title.is_some() || self.r.damaged || self.field_labels.contains(&Lab::Title) {
+            return;
+        }
+        let toks = self.toks;
         let ends: Vec<usize> = (0..toks.len())
-            .filter(|&j| !used[j] && matches!(&toks[j], Tok::Value { key, .. } if re_kind_end().is_match(key) && !is_prose(key)))
+            .filter(|&j| !self.used[j] && self.key(j).is_some_and(|key| re_kind_end().is_match(key) && !is_prose(key)))
             .collect();
-        if let [j] = ends[..] {
-            let mut start = j;
-            while start > 0
-                && j - start < 2
-                && !used[start - 1]
-                && matches!(&toks[start - 1], Tok::Value { key, .. } if !is_prose(key) && !org_shaped(key) && !re_kind_end().is_match(key))
-            {
-                start -= 1;
-            }
-            let parts: Vec<&str> =
-                toks[start..=j].iter().filter_map(|t| if let Tok::Value { text, .. } = t { Some(text.as_str()) } else { None }).collect();
-            r.title = Some(join_wrapped(&parts));
-            // no 評価書番号 printed either: the digits standing right before or after the title
-            if r.number.is_none() && !field_labels.contains(&Lab::Number) {
-                let near = [start.checked_sub(1), Some(j + 1)];
-                if let Some(Tok::Num(d)) = near.into_iter().flatten().filter_map(|i| toks.get(i)).find(|t| matches!(t, Tok::Num(_))) {
-                    r.number = Some(d.clone());
-                }
-            }
+        let [j] = ends[..] else { return };
+        let mut start = j;
+        while start > 0
+            && j - start < TITLE_WRAP_CELLS
+            && !self.used[start - 1]
+            && self.key(start - 1).is_some_and(|key| !is_prose(key) && !org_shaped(key) && !re_kind_end().is_match(key))
+        {
+            start -= 1;
+        }
+        let parts: Vec<&str> = (start..=j).filter_map(|i| self.text(i)).collect();
+        self.r.title = Some(join_wrapped(&parts));
+        if self.r.number.is_none() && !self.field_labels.contains(&Lab::Number) {
+            self.number_beside(start, j);
         }
     }
-    if let Some(d) = published
-        && let Tok::Date { raw, .. } = &toks[d]
-    {
-        r.published_raw = Some(raw.clone());
+
+    /// No 評価書番号 printed either: the digits standing right before or after the title.
+    fn number_beside(&mut self, start: usize, end: usize) {
+        let near = [start.checked_sub(1), Some(end + 1)];
+        if let Some(Tok::Num(d)) = near.into_iter().flatten().filter_map(|i| self.toks.get(i)).find(|t| matches!(t, Tok::Num(_))) {
+            self.r.number = Some(d.clone());
+        }
     }
-    r
+
+    fn finish(mut self) -> Read {
+        if let Some(d) = self.published
+            && let Tok::Date { raw, .. } = &self.toks[d]
+        {
+            self.r.published_raw = Some(raw.clone());
+        }
+        self.r
+    }
 }
 
 #[cfg(test)]
