@@ -54,16 +54,16 @@ fn re_org() -> &'static Regex {
 /// Convert a Japanese-era date (令和/平成, 元年, any width) to ISO 8601.
 #[must_use]
 pub fn era_to_iso(s: &str) -> Option<String> {
-    let k: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
-    let c = re_date().captures(&k)?;
-    let base = if &c[1] == "令和" { 2018 } else { 1988 };
-    let y: i32 = if &c[2] == "元" { 1 } else { c[2].parse().ok()? };
-    let m: u32 = c[3].parse().ok()?;
-    let d: u32 = c[4].parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    let key: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    let caps = re_date().captures(&key)?;
+    let base = if &caps[1] == "令和" { 2018 } else { 1988 };
+    let year: i32 = if &caps[2] == "元" { 1 } else { caps[2].parse().ok()? };
+    let month: u32 = caps[3].parse().ok()?;
+    let day: u32 = caps[4].parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    Some(format!("{:04}-{:02}-{:02}", base + y, m, d))
+    Some(format!("{:04}-{:02}-{:02}", base + year, month, day))
 }
 
 /// The form tag as printed, normalized: `令和6年10月 様式4`.
