@@ -16,6 +16,7 @@ use crate::diag::{Code, Diag, Warned};
 use crate::input::Line;
 use crate::normalize::{fold, join_wrapped};
 use regex::Regex;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -53,31 +54,16 @@ fn re_org() -> &'static Regex {
 /// Convert a Japanese-era date (令和/平成, 元年, any width) to ISO 8601.
 #[must_use]
 pub fn era_to_iso(s: &str) -> Option<String> {
-    let k: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
-    let c = re_date().captures(&k)?;
-    let base = if &c[1] == "令和" { 2018 } else { 1988 };
-    let y: i32 = if &c[2] == "元" { 1 } else { c[2].parse().ok()? };
-    let m: u32 = c[3].parse().ok()?;
-    let d: u32 = c[4].parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    let key: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    let caps = re_date().captures(&key)?;
+    let base = if &caps[1] == "令和" { 2018 } else { 1988 };
+    let year: i32 = if &caps[2] == "元" { 1 } else { caps[2].parse().ok()? };
+    let month: u32 = caps[3].parse().ok()?;
+    let day: u32 = caps[4].parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    Some(format!("{:04}-{:02}-{:02}", base + y, m, d))
-}
-
-/// The date as printed in the line (raw widths kept).
-fn date_as_printed(text: &str) -> String {
-    // find the span in the raw text whose key is the date
-    let k: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let folded = fold(&k);
-    match re_date().find(&folded) {
-        Some(m) => {
-            let start = folded[..m.start()].chars().count();
-            let len = m.as_str().chars().count();
-            k.chars().skip(start).take(len).collect()
-        }
-        None => k,
-    }
+    Some(format!("{:04}-{:02}-{:02}", base + year, month, day))
 }
 
 /// The form tag as printed, normalized: `令和6年10月 様式4`.
@@ -114,182 +100,118 @@ fn local_government(org: &str) -> bool {
     ["市長", "町長", "村長", "区長", "知事", "広域連合長", "市", "町", "村", "教育委員会"].iter().any(|s| k.ends_with(s))
 }
 
+/// The printed heading of the form (特定個人情報保護評価書(…)) stands near the start of
+/// the document: the lines searched for it and for the form tag.
+const HEADING_SCAN_LINES: usize = 400;
+/// A line of the declaration's prose: shorter lines above it are labels or values.
+const DECL_LINE_MIN_CHARS: usize = 12;
+/// The wrapped rest of the declaration's last sentence below it is this short at most.
+const DECL_REST_MAX_CHARS: usize = 4;
+/// A flattened cover prints at least this many label cells on one physical line.
+const LABEL_RUN_MIN: usize = 4;
+
 /// Read the cover from the lines before the body starts.
 pub fn read_cover(lines: &[Line], all: &[Line]) -> Warned<Cover> {
-    let mut c = Cover::default();
-    // kind: the printed title of the form, else the end of the 評価書名
-    for l in all.iter().take(400) {
+    let (kind, form) = heading_and_tag(all);
+    let mut c = Cover {
+        kind: kind.or_else(|| kind_of_title(lines)),
+        form,
+        declaration: declaration(lines),
+        special_notes: special_notes(lines).or_else(|| labels_first_notes(lines)),
+        ..Cover::default()
+    };
+    let diags = by_stream(lines, &mut c).into_iter().collect();
+    Warned::new(c, diags)
+}
+
+/// The kind from the printed title of the form, and the form tag, in the first lines.
+fn heading_and_tag(all: &[Line]) -> (Option<String>, Option<String>) {
+    let (mut kind, mut form) = (None, None);
+    for l in all.iter().take(HEADING_SCAN_LINES) {
         for k in KINDS {
             if l.key.contains(&format!("特定個人情報保護評価書({k})")) {
-                c.kind.get_or_insert_with(|| k.to_string());
+                kind.get_or_insert_with(|| k.to_string());
             }
         }
-        if c.form.is_none()
+        if form.is_none()
             && let Some((tag, _)) = form_tag(&l.key)
         {
-            c.form = Some(tag);
+            form = Some(tag);
         }
     }
-    // title: a line ending with a kind name that is not the form's own title
-    for (i, l) in lines.iter().enumerate() {
-        if is_label(&l.key) {
-            continue;
-        }
-        if let Some(k) = KINDS.iter().find(|k| l.key.ends_with(*k) || l.key.ends_with(&format!("{k}(案)"))) {
-            let mut parts = vec![l.text.clone()];
-            // a wrapped title: the previous line is a continuation when it is not a label,
-            // not a number and directly above
-            if i > 0 {
-                let p = &lines[i - 1];
-                // a title cell wrapped before its kind name may stand a blank line above
-                let reach = if KINDS.iter().any(|k| l.key == *k || l.key == format!("{k}(案)")) { 3 } else { 1 };
-                if p.no + reach >= l.no
-                    && !is_label(&p.key)
-                    && re_date().find(&p.key).is_none()
-                    && !p.key.chars().all(|c| c.is_ascii_digit())
-                    && p.key.chars().count() < 40
-                {
-                    parts.insert(0, p.text.clone());
-                }
-            }
-            c.title = Some(join_wrapped(&parts));
-            if c.kind.is_none() {
-                c.kind = Some(k.to_string());
-            }
-            break;
-        }
-    }
-    // number: a line of digits only (after 評価書番号 if the label is there)
-    for l in lines {
-        if !l.key.is_empty() && l.key.len() <= 6 && l.key.chars().all(|c| c.is_ascii_digit()) {
-            c.number = Some(l.key.clone());
-            break;
-        }
-    }
-    // organization: the first plausible value after the label, else a lone org-shaped line
-    let org_ok = |l: &Line| {
-        let n = l.key.chars().count();
-        (2..=40).contains(&n)
-            && !is_label(&l.key)
-            && re_org().is_match(&l.key)
-            && re_date().find(&l.key).is_none()
-            && !l.key.contains('。')
-            && !l.key.contains('、')
-    };
-    if let Some(pos) = lines.iter().position(|l| l.key.starts_with("評価実施機関名")) {
-        let rest = lines[pos].key.trim_start_matches("評価実施機関名");
-        if !rest.is_empty() && org_ok(&lines[pos]) {
-            c.organization = Some(fold(lines[pos].text.trim_start_matches("評価実施機関名")).trim().to_string());
-        } else {
-            for l in lines.iter().skip(pos + 1).take(6) {
-                if l.key.starts_with("項目一覧") {
-                    break;
-                }
-                if org_ok(l) {
-                    c.organization = Some(l.text.clone());
-                    break;
-                }
-            }
-        }
-    }
-    if c.organization.is_none() {
-        let cands: Vec<&Line> = lines.iter().filter(|l| org_ok(l) && !KINDS.iter().any(|k| l.key.ends_with(k))).collect();
-        if cands.len() == 1 {
-            c.organization = Some(cands[0].text.clone());
-        }
-    }
-    // 公表日: the covers of 様式4 also print a 承認日; dates follow their labels in order
-    let dates: Vec<(usize, String)> = lines
+    (kind, form)
+}
+
+/// The kind named at the end of the first line shaped like a title (not a label).
+fn kind_of_title(lines: &[Line]) -> Option<String> {
+    lines
         .iter()
-        .enumerate()
-        .filter(|(_, l)| form_tag(&l.key).is_none() && !is_label(&l.key))
-        .filter_map(|(i, l)| re_date().find(&l.key).map(|_| (i, date_as_printed(&l.text))))
-        .collect();
-    let pub_label = lines.iter().position(|l| l.key.starts_with("公表日"));
-    let appr_label = lines.iter().position(|l| l.key.contains("承認日"));
-    let chosen: Option<usize> = match (pub_label, appr_label) {
-        (_, None) => dates.first().map(|d| d.0),
-        (Some(p), Some(a)) => {
-            if dates.len() >= 2 {
-                // as many dates as labels: the order of the labels is the order of the dates
-                Some(if p < a { dates[0].0 } else { dates[1].0 })
-            } else if let Some(&(d, _)) = dates.first() {
-                // one date: it is the 公表日 if it stands right after that label, or if the
-                // issuer is a local government (承認日 is for 行政機関等 only)
-                let after = |lab: usize| d > lab && lines[lab + 1..d].iter().all(|l| l.key.is_empty());
-                let local = c.organization.as_deref().is_some_and(local_government);
-                if (after(p) && !after(a)) || local { Some(d) } else { None }
-            } else {
-                None
-            }
-        }
-        (None, Some(_)) => None,
-    };
-    if let Some(i) = chosen {
-        let raw = dates.iter().find(|d| d.0 == i).map(|d| d.1.clone()).unwrap_or_default();
-        c.published = era_to_iso(&raw);
-        c.published_raw = Some(raw);
-    }
-    // declaration: the block of prose that contains 宣言
-    // (the word may wrap: `…宣` / `言する。`)
+        .filter(|l| !is_label(&l.key))
+        .find_map(|l| KINDS.iter().find(|k| l.key.ends_with(*k) || l.key.ends_with(&format!("{k}(案)"))).map(|k| (*k).to_string()))
+}
+
+/// The declaration: the block of prose that contains 宣言 (the word may wrap: `…宣` /
+/// `言する。`).
+fn declaration(lines: &[Line]) -> Option<String> {
     let ends_decl = |i: usize| {
         let k = &lines[i].key;
         k.contains("宣言す") || (i > 0 && lines[i - 1].key.ends_with('宣') && k.starts_with("言す"))
     };
-    if let Some(end) = (0..lines.len()).find(|&i| !is_label(&lines[i].key) && ends_decl(i)) {
-        let mut start = end;
-        while start > 0 {
-            let p = &lines[start - 1];
-            if p.no + 1 < lines[start].no || is_label(&p.key) || p.key.chars().count() < 12 || KINDS.iter().any(|k| p.key.ends_with(k)) {
-                break;
-            }
-            start -= 1;
-        }
-        let mut stop = end + 1;
-        while stop < lines.len()
-            && !is_label(&lines[stop].key)
-            && lines[stop].key.chars().count() < 4
-            && (lines[stop].no == lines[stop - 1].no + 1 || (lines[stop].no == lines[stop - 1].no && lines[stop].key.ends_with('。')))
+    let end = (0..lines.len()).find(|&i| !is_label(&lines[i].key) && ends_decl(i))?;
+    let mut start = end;
+    while start > 0 {
+        let p = &lines[start - 1];
+        if p.no + 1 < lines[start].no
+            || is_label(&p.key)
+            || p.key.chars().count() < DECL_LINE_MIN_CHARS
+            || KINDS.iter().any(|k| p.key.ends_with(k))
         {
-            stop += 1;
+            break;
         }
-        let parts: Vec<&str> = lines[start..stop].iter().map(|l| l.raw.as_str()).collect();
-        c.declaration = Some(join_wrapped(&parts).replace('\u{2029}', "\n"));
+        start -= 1;
     }
-    // 特記事項: on the label's line, or the block right below it
-    if let Some(pos) = lines.iter().position(|l| l.key.starts_with("特記事項")) {
-        let l = &lines[pos];
-        let inline = l.text.trim_start_matches("特記事項").trim().to_string();
-        if inline.is_empty() {
-            let mut parts = Vec::new();
-            let mut prev = l.no;
-            for n in &lines[pos + 1..] {
-                if n.no > prev + 1 || is_label(&n.key) || form_tag(&n.key).is_some() {
-                    break;
-                }
-                parts.push(n.raw.as_str());
-                prev = n.no;
-            }
-            if !parts.is_empty() {
-                c.special_notes = Some(join_wrapped(&parts));
-            }
-        } else {
-            // the value on the label's line, and its wrapped rest on the lines right below
-            let mut parts = vec![inline.as_str()];
-            let mut prev = l.no;
-            for n in &lines[pos + 1..] {
-                if n.no != prev + 1 || n.key.is_empty() || is_label(&n.key) || form_tag(&n.key).is_some() {
-                    break;
-                }
-                parts.push(n.raw.as_str());
-                prev = n.no;
-            }
-            c.special_notes = Some(join_wrapped(&parts));
+    let mut stop = end + 1;
+    while stop < lines.len() && decl_rest(&lines[stop - 1], &lines[stop]) {
+        stop += 1;
+    }
+    let parts: Vec<&str> = lines[start..stop].iter().map(|l| l.raw.as_str()).collect();
+    Some(join_wrapped(&parts).replace('\u{2029}', "\n"))
+}
+
+/// `l` is a short rest of the declaration's last sentence, wrapped below `prev`.
+fn decl_rest(prev: &Line, l: &Line) -> bool {
+    !is_label(&l.key) && l.key.chars().count() < DECL_REST_MAX_CHARS && (l.no == prev.no + 1 || (l.no == prev.no && l.key.ends_with('。')))
+}
+
+/// 特記事項: on the label's line (with its wrapped rest right below), or the block right
+/// below the label.
+fn special_notes(lines: &[Line]) -> Option<String> {
+    let pos = lines.iter().position(|l| l.key.starts_with("特記事項"))?;
+    let inline = lines[pos].text.trim_start_matches("特記事項").trim();
+    if inline.is_empty() {
+        let parts = lines_below(lines, pos, false);
+        (!parts.is_empty()).then(|| join_wrapped(&parts))
+    } else {
+        let mut parts = vec![inline];
+        parts.extend(lines_below(lines, pos, true));
+        Some(join_wrapped(&parts))
+    }
+}
+
+/// The lines right below `lines[pos]` up to a label, the form tag or a gap; `wrapped_rest`:
+/// only lines that directly follow each other, none blank.
+fn lines_below(lines: &[Line], pos: usize, wrapped_rest: bool) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut prev = lines[pos].no;
+    for n in &lines[pos + 1..] {
+        let apart = if wrapped_rest { n.no != prev + 1 || n.key.is_empty() } else { n.no > prev + 1 };
+        if apart || is_label(&n.key) || form_tag(&n.key).is_some() {
+            break;
         }
+        parts.push(n.raw.as_str());
+        prev = n.no;
     }
-    labels_first(lines, &mut c);
-    let diags = by_stream(lines, &mut c).into_iter().collect();
-    Warned::new(c, diags)
+    parts
 }
 
 fn re_heading() -> &'static Regex {
@@ -297,8 +219,8 @@ fn re_heading() -> &'static Regex {
     R.get_or_init(|| Regex::new(r"評価書\((全項目評価書|重点項目評価書|基礎項目評価書)\)").unwrap())
 }
 
-/// The six fields every dataset joins on, from the stream of cover cells; they override the
-/// line-based reading. A damaged cover gives its warning.
+/// The six fields every dataset joins on, from the stream of cover cells (kind and form
+/// where the stream prints them). A damaged cover gives its warning.
 fn by_stream(lines: &[Line], c: &mut Cover) -> Option<Diag> {
     let toks = tokens(lines);
     let k: String = lines.iter().map(|l| l.key.as_str()).collect();
@@ -311,9 +233,7 @@ fn by_stream(lines: &[Line], c: &mut Cover) -> Option<Diag> {
             c.form = Some(tag);
         }
     }
-    // no label at all: only what shape alone tells (a title ending with its kind name, the
-    // digits next to it); never a lone page number
-    let r = read_stream(&toks, local_government);
+    let r = read_stream(&toks);
     c.number = r.number;
     c.title = r.title;
     c.organization = r.organization;
@@ -332,94 +252,65 @@ fn by_stream(lines: &[Line], c: &mut Cover) -> Option<Diag> {
     None
 }
 
-/// A flattened cover prints its labels first, then the values in the same order (empty
-/// ones left out). Align them by shape; fill 特記事項 and the dates from that alignment.
-fn labels_first(lines: &[Line], c: &mut Cover) {
-    // a run of at least four label cells of one physical line
-    let mut run: Option<(usize, usize)> = None;
+/// The first run of label cells on one physical line long enough to be a flattened cover.
+fn label_run(lines: &[Line]) -> Option<(usize, usize)> {
     let mut i = 0;
     while i < lines.len() {
         let mut j = i;
         while j < lines.len() && lines[j].no == lines[i].no && is_label(&lines[j].key) {
             j += 1;
         }
-        if j - i >= 4 {
-            run = Some((i, j));
-            break;
+        if j - i >= LABEL_RUN_MIN {
+            return Some((i, j));
         }
         i = j.max(i + 1);
     }
-    let Some((a, b)) = run else { return };
-    let labels: Vec<&str> = lines[a..b].iter().map(|l| l.key.as_str()).filter(|k| !k.starts_with("特定個人情報保護評価書(")).collect();
+    None
+}
+
+/// `v` is shaped like a value of `label`.
+fn fits(label: &str, v: &Line) -> bool {
+    let k = v.key.as_str();
+    let is_date = re_date().is_match(k);
+    let is_num = !k.is_empty() && k.chars().all(|ch| ch.is_ascii_digit());
+    let is_title = KINDS.iter().any(|kd| k.ends_with(kd) || k.ends_with(&format!("{kd}(案)")));
+    let is_decl = k.contains("宣言す");
+    if label.starts_with("評価書番号") {
+        is_num
+    } else if label.starts_with("評価書名") {
+        is_title
+    } else if label.starts_with("個人のプライバシー") {
+        is_decl
+    } else if label.starts_with("評価実施機関名") {
+        re_org().is_match(k) && !is_date && !is_title && !is_decl
+    } else if label.contains("承認日") || label.starts_with("公表日") {
+        is_date
+    } else if label.starts_with("特記事項") {
+        !is_date && !is_num && !is_title && !is_decl
+    } else {
+        false
+    }
+}
+
+/// A flattened cover prints its labels first, then the values in the same order (empty
+/// ones left out). Align them by shape (two pointers: a value that fits the next label is
+/// its value, else the label is empty); the value 特記事項 gets.
+fn labels_first_notes(lines: &[Line]) -> Option<String> {
+    let (a, b) = label_run(lines)?;
+    let labels = lines[a..b].iter().map(|l| l.key.as_str()).filter(|k| !k.starts_with("特定個人情報保護評価書("));
     let values: Vec<&Line> = lines[b..].iter().take_while(|l| !is_label(&l.key) && form_tag(&l.key).is_none()).collect();
-    let fits = |label: &str, v: &Line| -> bool {
-        let k = v.key.as_str();
-        let is_date = re_date().is_match(k);
-        let is_num = !k.is_empty() && k.chars().all(|ch| ch.is_ascii_digit());
-        let is_title = KINDS.iter().any(|kd| k.ends_with(kd) || k.ends_with(&format!("{kd}(案)")));
-        let is_decl = k.contains("宣言す");
-        if label.starts_with("評価書番号") {
-            is_num
-        } else if label.starts_with("評価書名") {
-            is_title
-        } else if label.starts_with("個人のプライバシー") {
-            is_decl
-        } else if label.starts_with("評価実施機関名") {
-            re_org().is_match(k) && !is_date && !is_title && !is_decl
-        } else if label.contains("承認日") || label.starts_with("公表日") {
-            is_date
-        } else if label.starts_with("特記事項") {
-            !is_date && !is_num && !is_title && !is_decl
-        } else {
-            false
-        }
-    };
-    // two pointers: a value that fits the next label is its value; else the label is empty
     let mut vi = 0;
-    let mut got: Vec<(&str, Option<&Line>)> = Vec::new();
-    for lab in &labels {
-        if vi < values.len() && fits(lab, values[vi]) {
-            // 特記事項 must not swallow the organization when 特記事項 is empty
-            let steal = lab.starts_with("特記事項")
-                && vi + 1 < values.len()
-                && !fits("評価実施機関名", values[vi + 1])
-                && fits("評価実施機関名", values[vi]);
-            if steal {
-                got.push((lab, None));
-                continue;
-            }
-            got.push((lab, Some(values[vi])));
-            vi += 1;
-        } else {
-            got.push((lab, None));
+    for lab in labels {
+        let notes = lab.starts_with("特記事項");
+        // 特記事項 must not swallow the organization when 特記事項 is empty
+        let steal = notes && vi + 1 < values.len() && !fits("評価実施機関名", values[vi + 1]) && fits("評価実施機関名", values[vi]);
+        let got = (vi < values.len() && fits(lab, values[vi]) && !steal).then(|| values[vi]);
+        if notes {
+            return got.map(|v| v.text.clone());
         }
+        vi += usize::from(got.is_some());
     }
-    if c.special_notes.is_none()
-        && let Some((_, Some(v))) = got.iter().find(|(l, _)| l.starts_with("特記事項"))
-    {
-        c.special_notes = Some(v.text.clone());
-    }
-    // dates: only when every date label got a date is the order certain
-    let date_labels: Vec<&(&str, Option<&Line>)> = got.iter().filter(|(l, _)| l.contains("承認日") || l.starts_with("公表日")).collect();
-    let n_dates = values.iter().filter(|v| re_date().is_match(&v.key)).count();
-    if date_labels.len() == n_dates {
-        if let Some((_, Some(v))) = date_labels.iter().find(|(l, _)| l.starts_with("公表日")) {
-            let raw = date_as_printed(&v.text);
-            c.published = era_to_iso(&raw);
-            c.published_raw = Some(raw);
-        }
-    } else if date_labels.len() > n_dates && c.organization.as_deref().is_some_and(local_government) && n_dates == 1 {
-        // a local government has no 承認日: the one date is the 公表日
-        if let Some(v) = values.iter().find(|v| re_date().is_match(&v.key)) {
-            let raw = date_as_printed(&v.text);
-            c.published = era_to_iso(&raw);
-            c.published_raw = Some(raw);
-        }
-    } else if date_labels.len() > n_dates && c.published.is_some() && got.iter().any(|(l, _)| l.contains("承認日")) {
-        // fewer dates than date labels, labels first: which one is empty is unknown
-        c.published = None;
-        c.published_raw = None;
-    }
+    None
 }
 
 /// The cover's lines cell by cell: a PDF row holds several cells (tab-separated).
@@ -562,13 +453,21 @@ fn joined(lines: &[Line]) -> Vec<Ch> {
     out
 }
 
+/// A cell spaced out character by character (`評 価 書 名`) has at least this many
+/// ideograph pairs with white space between them.
+const SPACED_PAIRS_MIN: usize = 3;
+/// A 評価書番号 has at most this many digits; longer runs of digits are other numbers.
+const NUMBER_MAX_DIGITS: usize = 6;
+/// A text listing with 、 longer than this is a sentence, not a name.
+const PROSE_LIST_MIN_CHARS: usize = 30;
+
 /// Text of a span: spaces where the cell had them, dropped between ideographs when the
 /// span is spaced out character by character.
 fn span_text(chs: &[Ch]) -> String {
     let cjk_pairs = chs.windows(2).filter(|w| crate::normalize::is_cjk(w[0].c) && crate::normalize::is_cjk(w[1].c)).count();
     let spaced_pairs =
         chs.windows(2).filter(|w| crate::normalize::is_cjk(w[0].c) && crate::normalize::is_cjk(w[1].c) && w[1].space_before).count();
-    let spaced = spaced_pairs >= 3 && spaced_pairs * 2 >= cjk_pairs;
+    let spaced = spaced_pairs >= SPACED_PAIRS_MIN && spaced_pairs * 2 >= cjk_pairs;
     let mut s = String::new();
     for (i, ch) in chs.iter().enumerate() {
         if i > 0 && (ch.space_before || ch.cell_start) {
@@ -582,109 +481,163 @@ fn span_text(chs: &[Ch]) -> String {
     s
 }
 
-/// The cover's cells as tokens, in order.
-fn tokens(lines: &[Line]) -> Vec<Tok> {
-    let chs = joined(lines);
-    let ks: String = chs.iter().map(|c| c.c).collect();
-    // byte offset -> char index
-    let mut b2c = vec![0usize; ks.len() + 1];
-    let mut ci = 0;
-    for (b, _) in ks.char_indices() {
-        b2c[b] = ci;
-        ci += 1;
+/// A token and the span of joined characters it covers.
+type Span = (usize, usize, Tok);
+
+/// The regex group of each label in `re_labels` (the rest is 項目一覧).
+const LABEL_GROUPS: [(&str, Lab); 8] = [
+    ("h", Lab::Heading),
+    ("num", Lab::Number),
+    ("title", Lab::Title),
+    ("decl", Lab::Decl),
+    ("notes", Lab::Notes),
+    ("org", Lab::Org),
+    ("pub", Lab::Published),
+    ("appr", Lab::Approved),
+];
+
+/// The joined characters of the cover's cells, their key, and the char index of each
+/// byte offset of the key.
+struct Stream {
+    chs: Vec<Ch>,
+    ks: String,
+    b2c: Vec<usize>,
+}
+
+fn overlaps(spans: &[Span], a: usize, b: usize) -> bool {
+    spans.iter().any(|s| a < s.1 && s.0 < b)
+}
+
+impl Stream {
+    fn new(lines: &[Line]) -> Self {
+        let chs = joined(lines);
+        let ks: String = chs.iter().map(|c| c.c).collect();
+        let mut b2c = vec![0usize; ks.len() + 1];
+        let mut ci = 0;
+        for (b, _) in ks.char_indices() {
+            b2c[b] = ci;
+            ci += 1;
+        }
+        b2c[ks.len()] = ci;
+        Stream { chs, ks, b2c }
     }
-    b2c[ks.len()] = ci;
-    let n = chs.len();
-    let mut spans: Vec<(usize, usize, Tok)> = Vec::new();
-    let overlaps = |spans: &[(usize, usize, Tok)], a: usize, b: usize| spans.iter().any(|s| a < s.1 && s.0 < b);
-    for c in re_labels().captures_iter(&ks) {
-        let m = c.get(0).unwrap();
-        let lab = if c.name("h").is_some() {
-            Lab::Heading
-        } else if c.name("num").is_some() {
-            Lab::Number
-        } else if c.name("title").is_some() {
-            Lab::Title
-        } else if c.name("decl").is_some() {
-            Lab::Decl
-        } else if c.name("notes").is_some() {
-            Lab::Notes
-        } else if c.name("org").is_some() {
-            Lab::Org
-        } else if c.name("pub").is_some() {
-            Lab::Published
-        } else if c.name("appr").is_some() {
-            Lab::Approved
-        } else {
-            Lab::Items
-        };
-        spans.push((b2c[m.start()], b2c[m.end()], Tok::Label(lab)));
+
+    /// The char span of a match in the key.
+    fn span(&self, m: &regex::Match) -> (usize, usize) {
+        (self.b2c[m.start()], self.b2c[m.end()])
     }
-    for m in re_tag_loose().find_iter(&ks) {
-        let (a, b) = (b2c[m.start()], b2c[m.end()]);
-        if !overlaps(&spans, a, b) {
-            spans.push((a, b, Tok::Tag(m.as_str().to_string())));
+
+    /// A token may begin or end at `i`: an end of the stream, a cell start or a border of
+    /// a span found before.
+    fn hard(&self, spans: &[Span], i: usize) -> bool {
+        i == 0 || i >= self.chs.len() || self.chs[i].cell_start || spans.iter().any(|s| s.0 == i || s.1 == i)
+    }
+
+    /// White space stands before `i` inside its cell.
+    fn soft(&self, i: usize) -> bool {
+        i < self.chs.len() && self.chs[i].space_before
+    }
+
+    fn labels(&self) -> Vec<Span> {
+        re_labels()
+            .captures_iter(&self.ks)
+            .map(|c| {
+                let lab = LABEL_GROUPS.iter().find(|(name, _)| c.name(name).is_some()).map_or(Lab::Items, |(_, l)| *l);
+                let (a, b) = self.span(&c.get(0).unwrap());
+                (a, b, Tok::Label(lab))
+            })
+            .collect()
+    }
+
+    fn add_tags(&self, spans: &mut Vec<Span>) {
+        for m in re_tag_loose().find_iter(&self.ks) {
+            let (a, b) = self.span(&m);
+            if !overlaps(spans, a, b) {
+                spans.push((a, b, Tok::Tag(m.as_str().to_string())));
+            }
         }
     }
-    let hard =
-        |spans: &[(usize, usize, Tok)], i: usize| i == 0 || i >= n || chs[i].cell_start || spans.iter().any(|s| s.0 == i || s.1 == i);
-    let soft = |i: usize| i < n && chs[i].space_before;
-    for m in re_furniture().find_iter(&ks) {
-        let (a, b) = (b2c[m.start()], b2c[m.end()]);
-        if !overlaps(&spans, a, b) && hard(&spans, a) && hard(&spans, b) {
-            spans.push((a, b, Tok::Furniture));
+
+    /// Page numbers and the like, only where they fill their cell.
+    fn add_furniture(&self, spans: &mut Vec<Span>) {
+        for m in re_furniture().find_iter(&self.ks) {
+            let (a, b) = self.span(&m);
+            if !overlaps(spans, a, b) && self.hard(spans, a) && self.hard(spans, b) {
+                spans.push((a, b, Tok::Furniture));
+            }
         }
     }
-    for m in re_date().find_iter(&ks) {
-        let (a, b) = (b2c[m.start()], b2c[m.end()]);
-        if overlaps(&spans, a, b) {
-            continue;
-        }
-        let is_hard = hard(&spans, a) && hard(&spans, b);
-        if is_hard || ((hard(&spans, a) || soft(a)) && (hard(&spans, b) || soft(b))) {
-            let raw: String = chs[a..b].iter().map(|c| c.raw.as_str()).collect();
-            spans.push((a, b, Tok::Date { raw, hard: is_hard }));
+
+    /// Dates standing apart (at cell borders or set off by white space).
+    fn add_dates(&self, spans: &mut Vec<Span>) {
+        for m in re_date().find_iter(&self.ks) {
+            let (a, b) = self.span(&m);
+            if overlaps(spans, a, b) {
+                continue;
+            }
+            let is_hard = self.hard(spans, a) && self.hard(spans, b);
+            if is_hard || ((self.hard(spans, a) || self.soft(a)) && (self.hard(spans, b) || self.soft(b))) {
+                let raw: String = self.chs[a..b].iter().map(|c| c.raw.as_str()).collect();
+                spans.push((a, b, Tok::Date { raw, hard: is_hard }));
+            }
         }
     }
-    spans.sort_by_key(|s| s.0);
-    // the gaps: values, cut at cell starts
-    let mut out = Vec::new();
-    let mut at = 0;
-    let push_gap = |out: &mut Vec<Tok>, a: usize, b: usize| {
+
+    /// The spans (sorted) in order, and the gaps between them as values.
+    fn with_values(&self, spans: Vec<Span>) -> Vec<Tok> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for (a, b, t) in spans {
+            if a > at {
+                self.push_gap(&mut out, at, a);
+            }
+            out.push(t);
+            at = b;
+        }
+        if at < self.chs.len() {
+            self.push_gap(&mut out, at, self.chs.len());
+        }
+        out
+    }
+
+    /// A gap between spans: values, cut at cell starts.
+    fn push_gap(&self, out: &mut Vec<Tok>, a: usize, b: usize) {
         let mut start = a;
         for i in a..=b {
-            if i == b || (i > start && chs[i].cell_start) {
+            if i == b || (i > start && self.chs[i].cell_start) {
                 if i > start {
-                    // a title wrapped inside its kind name (`…基礎項目評` / `価書`): the rest
-                    // is no piece of a label
-                    let pk: String = chs[start..i].iter().map(|c| c.c).collect();
-                    match out.last_mut() {
-                        Some(Tok::Value { text, key })
-                            if label_piece(&pk).is_some()
-                                && !re_kind_end().is_match(key)
-                                && re_kind_end().is_match(&format!("{key}{pk}")) =>
-                        {
-                            text.push_str(&span_text(&chs[start..i]));
-                            key.push_str(&pk);
-                        }
-                        _ => value_pieces(&chs[start..i], out),
-                    }
+                    push_cell(&self.chs[start..i], out);
                 }
                 start = i;
             }
         }
-    };
-    for (a, b, t) in spans {
-        if a > at {
-            push_gap(&mut out, at, a);
+    }
+}
+
+/// One cell of a gap. A title wrapped inside its kind name (`…基礎項目評` / `価書`): the
+/// rest is no piece of a label but joins the title.
+fn push_cell(chs: &[Ch], out: &mut Vec<Tok>) {
+    let pk: String = chs.iter().map(|c| c.c).collect();
+    match out.last_mut() {
+        Some(Tok::Value { text, key })
+            if label_piece(&pk).is_some() && !re_kind_end().is_match(key) && re_kind_end().is_match(&format!("{key}{pk}")) =>
+        {
+            text.push_str(&span_text(chs));
+            key.push_str(&pk);
         }
-        out.push(t);
-        at = b;
+        _ => value_pieces(chs, out),
     }
-    if at < n {
-        push_gap(&mut out, at, n);
-    }
-    out
+}
+
+/// The cover's cells as tokens, in order.
+fn tokens(lines: &[Line]) -> Vec<Tok> {
+    let s = Stream::new(lines);
+    let mut spans = s.labels();
+    s.add_tags(&mut spans);
+    s.add_furniture(&mut spans);
+    s.add_dates(&mut spans);
+    spans.sort_by_key(|s| s.0);
+    s.with_values(spans)
 }
 
 /// One cell's worth of value text: a number glued before a title (`2個人住民税…`) or after
@@ -696,7 +649,7 @@ fn value_pieces(chs: &[Ch], out: &mut Vec<Tok>) {
     }
     let digits = key.chars().take_while(char::is_ascii_digit).count();
     let total = chs.len();
-    if (1..=6).contains(&digits) && digits < total {
+    if (1..=NUMBER_MAX_DIGITS).contains(&digits) && digits < total {
         let next = chs[digits].c;
         let unit = "年月日人件万億号条項回歳か階部課箇所つ";
         if crate::normalize::is_cjk(next) && !unit.contains(next) && total - digits >= 2 {
@@ -706,12 +659,15 @@ fn value_pieces(chs: &[Ch], out: &mut Vec<Tok>) {
         }
     }
     let tail = key.chars().rev().take_while(char::is_ascii_digit).count();
-    if (1..=6).contains(&tail) && tail < total && re_kind_end().is_match(&key.chars().take(total - tail).collect::<String>()) {
+    if (1..=NUMBER_MAX_DIGITS).contains(&tail)
+        && tail < total
+        && re_kind_end().is_match(&key.chars().take(total - tail).collect::<String>())
+    {
         value_pieces(&chs[..total - tail], out);
         out.push(Tok::Num(key.chars().skip(total - tail).collect()));
         return;
     }
-    if digits == total && total <= 6 {
+    if digits == total && total <= NUMBER_MAX_DIGITS {
         out.push(Tok::Num(key));
         return;
     }
@@ -760,7 +716,7 @@ fn label_piece(key: &str) -> Option<Tok> {
 }
 
 fn is_prose(k: &str) -> bool {
-    k.contains('。') || k.contains("宣言") || (k.contains('、') && k.chars().count() > 30)
+    k.contains('。') || k.contains("宣言") || (k.contains('、') && k.chars().count() > PROSE_LIST_MIN_CHARS)
 }
 
 /// What the stream says.
@@ -777,9 +733,30 @@ struct Read {
     dropped: Vec<&'static str>,
 }
 
+/// A one-character cell is no issuer's name.
+const ORG_MIN_CHARS: usize = 2;
+/// An issuer's name is at most this long; a longer cell is a sentence.
+const ORG_MAX_CHARS: usize = 60;
+/// An issuer's name wrapped in its cell spans at most this many cells.
+const ORG_MAX_CELLS: usize = 3;
+/// A cell longer than this belongs to the long texts (declaration, 特記事項), where the
+/// issuer's name is spelled out.
+const PROSE_CELL_MIN_CHARS: usize = 20;
+/// A title that does not end with its kind name spans at most this many cells.
+const TITLE_MAX_CELLS: usize = 3;
+/// A title found by shape alone (no 評価書名 printed) reaches this many cells above its last
+/// at most.
+const TITLE_WRAP_CELLS: usize = 2;
+/// Without the heading, this many pieces of labels are no chance cut: the labels are damaged.
+const HEADLESS_FRAGS_DAMAGED: usize = 2;
+/// With fewer whole field labels than this ...
+const FEW_FIELD_LABELS: usize = 3;
+/// ... this many pieces of labels mark the cover damaged.
+const FEW_LABELS_FRAGS_DAMAGED: usize = 3;
+
 fn org_shaped(k: &str) -> bool {
     let n = k.chars().count();
-    (2..=60).contains(&n) && re_org().is_match(k) && !is_prose(k) && !k.contains('、') && !re_kind_end().is_match(k)
+    (ORG_MIN_CHARS..=ORG_MAX_CHARS).contains(&n) && re_org().is_match(k) && !is_prose(k) && !k.contains('、') && !re_kind_end().is_match(k)
 }
 
 /// A value that ends with the title of a head (市長, 知事, 大臣, 理事長…) is a whole name.
@@ -787,299 +764,434 @@ fn ends_with_head(toks: &[Tok], j: usize) -> bool {
     matches!(&toks[j], Tok::Value { key, .. } if ["長", "知事", "大臣", "長官"].iter().any(|h| key.ends_with(h)))
 }
 
-fn read_stream(toks: &[Tok], local: impl Fn(&str) -> bool) -> Read {
-    let mut r = Read::default();
-    let is_label = |t: &Tok| matches!(t, Tok::Label(_) | Tok::Frag { .. });
-    let field_labels: std::collections::HashSet<Lab> = toks
-        .iter()
+fn is_label_tok(t: &Tok) -> bool {
+    matches!(t, Tok::Label(_) | Tok::Frag { .. })
+}
+
+/// The field labels printed whole (not the heading, not 項目一覧).
+fn field_labels(toks: &[Tok]) -> HashSet<Lab> {
+    toks.iter()
         .filter_map(|t| if let Tok::Label(l) = t { Some(*l) } else { None })
         .filter(|l| !matches!(l, Lab::Heading | Lab::Items))
-        .collect();
+        .collect()
+}
+
+/// Labels that lost characters, or too many pieces of labels for a cover cut into cells.
+fn damaged(toks: &[Tok], field_labels: &HashSet<Lab>) -> bool {
     let frags = toks.iter().filter(|t| matches!(t, Tok::Frag { .. })).count();
     let heading = toks.contains(&Tok::Label(Lab::Heading));
     let gapped = toks.iter().any(|t| matches!(t, Tok::Frag { gapped: true, .. }));
-    r.damaged = gapped || (!heading && frags >= 2) || (field_labels.len() < 3 && frags >= 3);
-    // the cover ends at the 項目一覧 once a field label was seen
-    let end = toks
-        .iter()
+    gapped || (!heading && frags >= HEADLESS_FRAGS_DAMAGED) || (field_labels.len() < FEW_FIELD_LABELS && frags >= FEW_LABELS_FRAGS_DAMAGED)
+}
+
+/// The cover ends at the 項目一覧 once a field label was seen.
+fn cover_end(toks: &[Tok]) -> usize {
+    toks.iter()
         .enumerate()
         .find(|(i, t)| **t == Tok::Label(Lab::Items) && toks[..*i].iter().any(|x| matches!(x, Tok::Label(l) if *l != Lab::Heading)))
-        .map_or(toks.len(), |(i, _)| i);
-    let toks = &toks[..end];
-    // groups: a run of labels, then the values up to the next label
-    let mut groups: Vec<(Vec<&Tok>, Vec<usize>)> = Vec::new();
+        .map_or(toks.len(), |(i, _)| i)
+}
+
+/// A run of labels, then the values (token indices) up to the next label.
+struct Group<'a> {
+    labs: Vec<&'a Tok>,
+    vals: Vec<usize>,
+}
+
+impl Group<'_> {
+    fn has(&self, l: Lab) -> bool {
+        self.labs.iter().any(|t| **t == Tok::Label(l))
+    }
+
+    /// The label is printed, or a piece of it.
+    fn can_be(&self, l: Lab) -> bool {
+        self.has(l) || self.labs.iter().any(|t| matches!(t, Tok::Frag { labs, .. } if labs.contains(&l)))
+    }
+}
+
+/// The tokens as groups; the first has no label (values before any label).
+fn groups(toks: &[Tok]) -> Vec<Group<'_>> {
+    let mut groups = Vec::new();
     let mut i = 0;
     let mut lead = Vec::new();
-    while i < toks.len() && !is_label(&toks[i]) {
+    while i < toks.len() && !is_label_tok(&toks[i]) {
         lead.push(i);
         i += 1;
     }
-    groups.push((vec![], lead));
+    groups.push(Group { labs: vec![], vals: lead });
     while i < toks.len() {
         let mut labs = Vec::new();
-        while i < toks.len() && is_label(&toks[i]) {
+        while i < toks.len() && is_label_tok(&toks[i]) {
             labs.push(&toks[i]);
             i += 1;
         }
         let mut vals = Vec::new();
-        while i < toks.len() && !is_label(&toks[i]) {
+        while i < toks.len() && !is_label_tok(&toks[i]) {
             vals.push(i);
             i += 1;
         }
-        groups.push((labs, vals));
+        groups.push(Group { labs, vals });
     }
-    let has = |labs: &[&Tok], l: Lab| labs.iter().any(|t| **t == Tok::Label(l));
-    let can_be = |labs: &[&Tok], l: Lab| has(labs, l) || labs.iter().any(|t| matches!(t, Tok::Frag { labs, .. } if labs.contains(&l)));
-    let mut used = vec![false; toks.len()];
-    // the long texts (declaration, 特記事項): where the issuer's name is spelled out
-    let prose: String = toks
-        .iter()
-        .filter_map(|t| match t {
-            Tok::Value { key, .. } if key.chars().count() > 20 => Some(key.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut published: Option<usize> = None;
-    let mut approved_taken = false;
-    let mut pending: Option<usize> = None;
-    for (labs, vals) in &groups {
-        // number: the digits of a group labelled 評価書番号
-        if r.number.is_none()
-            && (has(labs, Lab::Number) || (r.damaged && can_be(labs, Lab::Number)))
-            && let Some(&j) = vals.iter().find(|&&j| matches!(toks[j], Tok::Num(_)))
-        {
+    groups
+}
+
+/// The stream being read: which tokens are taken, what is read, the dates placed so far.
+struct Reader<'a> {
+    toks: &'a [Tok],
+    field_labels: HashSet<Lab>,
+    used: Vec<bool>,
+    /// The long texts (declaration, 特記事項) joined: where the issuer's name is spelled out.
+    prose: String,
+    r: Read,
+    published: Option<usize>,
+    approved_taken: bool,
+    /// One date under both date labels: decided once the issuer is known.
+    pending: Option<usize>,
+}
+
+fn read_stream(toks: &[Tok]) -> Read {
+    let field_labels = field_labels(toks);
+    let damaged = damaged(toks, &field_labels);
+    let toks = &toks[..cover_end(toks)];
+    let groups = groups(toks);
+    let mut rd = Reader::new(toks, field_labels, damaged);
+    for g in &groups {
+        rd.take_number(g);
+        rd.take_title(g);
+        rd.take_organization(g);
+        rd.take_dates(g);
+    }
+    for g in &groups {
+        rd.take_notes(g);
+    }
+    rd.org_by_shape(&groups);
+    rd.resolve_published();
+    rd.title_by_shape();
+    rd.finish()
+}
+
+impl<'a> Reader<'a> {
+    fn new(toks: &'a [Tok], field_labels: HashSet<Lab>, damaged: bool) -> Self {
+        let prose: String = toks
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Value { key, .. } if key.chars().count() > PROSE_CELL_MIN_CHARS => Some(key.as_str()),
+                _ => None,
+            })
+            .collect();
+        Reader {
+            toks,
+            field_labels,
+            used: vec![false; toks.len()],
+            prose,
+            r: Read { damaged, ..Read::default() },
+            published: None,
+            approved_taken: false,
+            pending: None,
+        }
+    }
+
+    fn key(&self, j: usize) -> Option<&'a str> {
+        let toks = self.toks;
+        if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }
+    }
+
+    fn text(&self, j: usize) -> Option<&'a str> {
+        let toks = self.toks;
+        if let Tok::Value { text, .. } = &toks[j] { Some(text.as_str()) } else { None }
+    }
+
+    fn take(&mut self, run: &[usize]) {
+        for &j in run {
+            self.used[j] = true;
+        }
+    }
+
+    /// The digits of a group labelled 評価書番号.
+    fn take_number(&mut self, g: &Group) {
+        let labelled = g.has(Lab::Number) || (self.r.damaged && g.can_be(Lab::Number));
+        if self.r.number.is_some() || !labelled {
+            return;
+        }
+        let toks = self.toks;
+        if let Some(j) = g.vals.iter().copied().find(|&j| matches!(toks[j], Tok::Num(_))) {
             if let Tok::Num(d) = &toks[j] {
-                r.number = Some(d.clone());
+                self.r.number = Some(d.clone());
             }
-            used[j] = true;
+            self.used[j] = true;
         }
-        // title: the value cells after 評価書名, joined, up to the kind name
-        if r.title.is_none() && has(labs, Lab::Title) {
-            let mut parts: Vec<String> = Vec::new();
-            let mut keys = String::new();
-            let mut took = Vec::new();
-            for &j in vals {
-                match &toks[j] {
-                    Tok::Num(_) | Tok::Furniture => continue,
-                    Tok::Value { text, key } if !(is_prose(key) || (has(labs, Lab::Org) && org_shaped(key) && !parts.is_empty())) => {
-                        parts.push(text.clone());
-                        keys.push_str(key);
-                        took.push(j);
-                        if re_kind_end().is_match(&keys) {
-                            break;
-                        }
-                    }
-                    _ => break,
-                }
-            }
-            let others = labs.iter().any(|t| matches!(t, Tok::Label(Lab::Decl | Lab::Notes | Lab::Org)));
-            if !re_kind_end().is_match(&keys) && (others || parts.len() > 3) {
-                parts.clear();
-            }
-            if !parts.is_empty() {
-                for j in took {
-                    used[j] = true;
-                }
-                if r.damaged {
-                    r.dropped.push("title");
-                } else {
-                    r.title = Some(join_wrapped(&parts));
-                }
-            }
+    }
+
+    /// The value cells after 評価書名, joined, up to the kind name.
+    fn take_title(&mut self, g: &Group) {
+        if self.r.title.is_some() || !g.has(Lab::Title) {
+            return;
         }
-        // organization: the value after 評価実施機関名 (the one shaped like an issuer when
-        // the label shares its run with others)
-        if r.organization.is_none() && has(labs, Lab::Org) {
-            let cands: Vec<usize> = vals
-                .iter()
-                .copied()
-                .filter(|&j| !used[j] && matches!(&toks[j], Tok::Value { key, .. } if !is_prose(key) && !re_kind_end().is_match(key) && (2..=60).contains(&key.chars().count())))
-                .collect();
-            // a long name wrapped in its cell: the label's own cells, joined, when together
-            // they are shaped like an issuer
-            let alone = labs.iter().all(|t| matches!(t, Tok::Label(Lab::Org) | Tok::Frag { .. }));
-            let run: Vec<usize> = vals.iter().copied().take_while(|&j| cands.contains(&j)).take(3).collect();
-            let joined_key: String =
-                run.iter().filter_map(|&j| if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }).collect();
-            if alone && run.len() > 1 && org_shaped(&joined_key) && !ends_with_head(toks, run[0]) {
-                for &j in &run {
-                    used[j] = true;
-                }
-                let parts: Vec<&str> =
-                    run.iter().filter_map(|&j| if let Tok::Value { text, .. } = &toks[j] { Some(text.as_str()) } else { None }).collect();
-                if r.damaged {
-                    r.dropped.push("organization");
-                } else {
-                    r.organization = Some(join_wrapped(&parts));
-                }
-            }
-            // labels first (`特記事項 評価実施機関名` then the values): the last cells of the
-            // run, joined, when the declaration names the issuer so
-            if r.organization.is_none() && !alone && !r.damaged {
-                let tail: Vec<usize> = vals.iter().rev().copied().take_while(|&j| cands.contains(&j)).take(3).collect();
-                for k in (2..=tail.len()).rev() {
-                    let mut run: Vec<usize> = tail[..k].to_vec();
-                    run.reverse();
-                    let jk: String =
-                        run.iter().filter_map(|&j| if let Tok::Value { key, .. } = &toks[j] { Some(key.as_str()) } else { None }).collect();
-                    if org_shaped(&jk) && prose.contains(&jk) {
-                        let parts: Vec<&str> = run
-                            .iter()
-                            .filter_map(|&j| if let Tok::Value { text, .. } = &toks[j] { Some(text.as_str()) } else { None })
-                            .collect();
-                        for &j in &run {
-                            used[j] = true;
-                        }
-                        r.organization = Some(join_wrapped(&parts));
+        let (parts, took) = self.title_cells(g);
+        if parts.is_empty() {
+            return;
+        }
+        self.take(&took);
+        if self.r.damaged {
+            self.r.dropped.push("title");
+        } else {
+            self.r.title = Some(join_wrapped(&parts));
+        }
+    }
+
+    /// The title's cells and their indices: none when no kind name ends them and other
+    /// labels share the run, or they are too many.
+    fn title_cells(&self, g: &Group) -> (Vec<&'a str>, Vec<usize>) {
+        let mut parts = Vec::new();
+        let mut keys = String::new();
+        let mut took = Vec::new();
+        for &j in &g.vals {
+            match &self.toks[j] {
+                Tok::Num(_) | Tok::Furniture => {}
+                Tok::Value { key, .. } if !(is_prose(key) || (g.has(Lab::Org) && org_shaped(key) && !parts.is_empty())) => {
+                    parts.extend(self.text(j));
+                    keys.push_str(key);
+                    took.push(j);
+                    if re_kind_end().is_match(&keys) {
                         break;
                     }
                 }
-            }
-            let pick = if r.organization.is_some() || r.dropped.contains(&"organization") {
-                None
-            } else {
-                cands.iter().copied().find(|&j| matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)))
-            };
-            if let Some(j) = pick {
-                used[j] = true;
-                if r.damaged {
-                    r.dropped.push("organization");
-                } else if let Tok::Value { text, .. } = &toks[j] {
-                    r.organization = Some(text.clone());
-                }
+                _ => break,
             }
         }
-        // dates right after their labels
-        let dates: Vec<usize> = vals.iter().copied().filter(|&j| matches!(toks[j], Tok::Date { .. })).collect();
-        let (p, a) = (has(labs, Lab::Published), has(labs, Lab::Approved));
-        if !dates.is_empty() && (p || a) {
-            let lab_order: Vec<Lab> = labs
+        let others = g.labs.iter().any(|t| matches!(t, Tok::Label(Lab::Decl | Lab::Notes | Lab::Org)));
+        if !re_kind_end().is_match(&keys) && (others || parts.len() > TITLE_MAX_CELLS) {
+            return (Vec::new(), Vec::new());
+        }
+        (parts, took)
+    }
+
+    /// The value after 評価実施機関名 (the one shaped like an issuer when the label shares
+    /// its run with others).
+    fn take_organization(&mut self, g: &Group) {
+        if self.r.organization.is_some() || !g.has(Lab::Org) {
+            return;
+        }
+        let cands = self.org_candidates(g);
+        let alone = g.labs.iter().all(|t| matches!(t, Tok::Label(Lab::Org) | Tok::Frag { .. }));
+        if alone {
+            self.org_wrapped(g, &cands);
+        }
+        if self.r.organization.is_none() && !alone && !self.r.damaged {
+            self.org_named_in_prose(g, &cands);
+        }
+        if self.r.organization.is_none() && !self.r.dropped.contains(&"organization") {
+            self.org_first_shaped(&cands);
+        }
+    }
+
+    fn org_candidates(&self, g: &Group) -> Vec<usize> {
+        g.vals
+            .iter()
+            .copied()
+            .filter(|&j| {
+                !self.used[j]
+                    && self.key(j).is_some_and(|key| {
+                        !is_prose(key) && !re_kind_end().is_match(key) && (ORG_MIN_CHARS..=ORG_MAX_CHARS).contains(&key.chars().count())
+                    })
+            })
+            .collect()
+    }
+
+    /// A long name wrapped in its cell: the label's own cells, joined, when together they
+    /// are shaped like an issuer.
+    fn org_wrapped(&mut self, g: &Group, cands: &[usize]) {
+        let run: Vec<usize> = g.vals.iter().copied().take_while(|j| cands.contains(j)).take(ORG_MAX_CELLS).collect();
+        let joined_key: String = run.iter().filter_map(|&j| self.key(j)).collect();
+        if run.len() > 1 && org_shaped(&joined_key) && !ends_with_head(self.toks, run[0]) {
+            self.take(&run);
+            if self.r.damaged {
+                self.r.dropped.push("organization");
+            } else {
+                let parts: Vec<&str> = run.iter().filter_map(|&j| self.text(j)).collect();
+                self.r.organization = Some(join_wrapped(&parts));
+            }
+        }
+    }
+
+    /// Labels first (`特記事項 評価実施機関名` then the values): the last cells of the run,
+    /// joined, when the declaration names the issuer so.
+    fn org_named_in_prose(&mut self, g: &Group, cands: &[usize]) {
+        let tail: Vec<usize> = g.vals.iter().rev().copied().take_while(|j| cands.contains(j)).take(ORG_MAX_CELLS).collect();
+        for k in (2..=tail.len()).rev() {
+            let mut run: Vec<usize> = tail[..k].to_vec();
+            run.reverse();
+            let jk: String = run.iter().filter_map(|&j| self.key(j)).collect();
+            if org_shaped(&jk) && self.prose.contains(&jk) {
+                let parts: Vec<&str> = run.iter().filter_map(|&j| self.text(j)).collect();
+                self.take(&run);
+                self.r.organization = Some(join_wrapped(&parts));
+                return;
+            }
+        }
+    }
+
+    /// The first candidate shaped like an issuer.
+    fn org_first_shaped(&mut self, cands: &[usize]) {
+        let Some(j) = cands.iter().copied().find(|&j| self.key(j).is_some_and(org_shaped)) else { return };
+        self.used[j] = true;
+        if self.r.damaged {
+            self.r.dropped.push("organization");
+        } else if let Some(text) = self.text(j) {
+            self.r.organization = Some(text.to_string());
+        }
+    }
+
+    /// Dates right after their labels.
+    fn take_dates(&mut self, g: &Group) {
+        let toks = self.toks;
+        let dates: Vec<usize> = g.vals.iter().copied().filter(|&j| matches!(toks[j], Tok::Date { .. })).collect();
+        let (p, a) = (g.has(Lab::Published), g.has(Lab::Approved));
+        if dates.is_empty() || !(p || a) {
+            return;
+        }
+        if p && !a {
+            self.published.get_or_insert(dates[0]);
+            self.used[dates[0]] = true;
+        } else if a && !p {
+            self.approved_taken = true;
+            self.used[dates[0]] = true;
+        } else if dates.len() >= 2 {
+            // the order of the labels is the order of the dates
+            let lab_order: Vec<Lab> = g
+                .labs
                 .iter()
                 .filter_map(|t| match t {
                     Tok::Label(l @ (Lab::Published | Lab::Approved)) => Some(*l),
                     _ => None,
                 })
                 .collect();
-            if p && !a {
-                published.get_or_insert(dates[0]);
-                used[dates[0]] = true;
-            } else if a && !p {
-                approved_taken = true;
-                used[dates[0]] = true;
-            } else if dates.len() >= 2 {
-                let k = lab_order.iter().position(|l| *l == Lab::Published).unwrap_or(0).min(dates.len() - 1);
-                published.get_or_insert(dates[k]);
-                approved_taken = true;
-                for &d in &dates {
-                    used[d] = true;
-                }
-            } else {
-                // one date under both labels: decided below, once the issuer is known
-                used[dates[0]] = true;
-                pending.get_or_insert(dates[0]);
-            }
+            let k = lab_order.iter().position(|l| *l == Lab::Published).unwrap_or(0).min(dates.len() - 1);
+            self.published.get_or_insert(dates[k]);
+            self.approved_taken = true;
+            self.take(&dates);
+        } else {
+            // one date under both labels: decided once the issuer is known
+            self.used[dates[0]] = true;
+            self.pending.get_or_insert(dates[0]);
         }
     }
-    // 特記事項 in a run of labels: the one value no other label of the run claims
-    for (labs, vals) in &groups {
-        if has(labs, Lab::Notes) && labs.len() > 1 && !r.damaged {
-            // the declaration: its lines up to the one that says 宣言
-            let decl_end =
-                vals.iter().rposition(|&j| matches!(&toks[j], Tok::Value { key, .. } if key.contains("宣言") || key.starts_with("言す")));
-            let decl_start =
-                decl_end.and_then(|e| vals[..=e].iter().position(|&j| matches!(&toks[j], Tok::Value { key, .. } if is_prose(key))));
-            let in_decl = |i: usize| matches!((decl_start, decl_end), (Some(a), Some(b)) if (a..=b).contains(&i));
-            let left: Vec<&str> = vals
-                .iter()
-                .enumerate()
-                .filter(|&(i, _)| !in_decl(i))
-                .map(|(_, j)| j)
-                .filter(|&&j| !used[j])
-                .filter_map(|&j| match &toks[j] {
-                    Tok::Value { text, key } if !is_prose(key) && !re_kind_end().is_match(key) => Some(text.as_str()),
-                    _ => None,
-                })
-                .collect();
-            if let [one] = left[..] {
-                r.notes = Some(one.to_string());
-            }
+
+    /// 特記事項 in a run of labels: the one value no other label of the run claims.
+    fn take_notes(&mut self, g: &Group) {
+        if !g.has(Lab::Notes) || g.labs.len() <= 1 || self.r.damaged {
+            return;
+        }
+        if let [one] = self.notes_left(g)[..] {
+            self.r.notes = Some(one.to_string());
         }
     }
-    // values away from their labels (Excel cell order): by shape, where the label is printed
-    if r.organization.is_none() && !r.damaged && field_labels.contains(&Lab::Org) {
-        // a value shaped like an issuer in no labelled group that claims it
-        let claimed: std::collections::HashSet<usize> = groups
+
+    /// The values of the group not taken and not in the declaration (its lines up to the
+    /// one that says 宣言).
+    fn notes_left(&self, g: &Group) -> Vec<&'a str> {
+        let vals = &g.vals;
+        let decl_end = vals.iter().rposition(|&j| self.key(j).is_some_and(|key| key.contains("宣言") || key.starts_with("言す")));
+        let decl_start = decl_end.and_then(|e| vals[..=e].iter().position(|&j| self.key(j).is_some_and(is_prose)));
+        let in_decl = |i: usize| matches!((decl_start, decl_end), (Some(a), Some(b)) if (a..=b).contains(&i));
+        vals.iter()
+            .enumerate()
+            .filter(|&(i, &j)| !in_decl(i) && !self.used[j])
+            .filter_map(|(_, &j)| self.key(j).filter(|key| !is_prose(key) && !re_kind_end().is_match(key)).and(self.text(j)))
+            .collect()
+    }
+
+    /// Values away from their labels (Excel cell order), where 評価実施機関名 is printed: the
+    /// one value shaped like an issuer in no labelled group that claims it.
+    fn org_by_shape(&mut self, groups: &[Group]) {
+        if self.r.organization.is_some() || self.r.damaged || !self.field_labels.contains(&Lab::Org) {
+            return;
+        }
+        let claimed: HashSet<usize> = groups
             .iter()
-            .filter(|(labs, _)| has(labs, Lab::Notes) || has(labs, Lab::Title) || has(labs, Lab::Decl))
-            .flat_map(|(_, v)| v.iter().copied())
+            .filter(|g| g.has(Lab::Notes) || g.has(Lab::Title) || g.has(Lab::Decl))
+            .flat_map(|g| g.vals.iter().copied())
             .collect();
-        let cands: Vec<usize> = (0..toks.len())
-            .filter(|&j| !used[j] && !claimed.contains(&j) && matches!(&toks[j], Tok::Value { key, .. } if org_shaped(key)))
-            .collect();
-        if cands.len() == 1
-            && let Tok::Value { text, .. } = &toks[cands[0]]
+        let cands: Vec<usize> =
+            (0..self.toks.len()).filter(|&j| !self.used[j] && !claimed.contains(&j) && self.key(j).is_some_and(org_shaped)).collect();
+        if let [j] = cands[..]
+            && let Some(text) = self.text(j)
         {
-            r.organization = Some(text.clone());
+            self.r.organization = Some(text.to_string());
         }
     }
-    let pos_of = |l: Lab| toks.iter().position(|t| *t == Tok::Label(l));
-    let is_local = r.organization.as_deref().is_some_and(&local);
-    if let Some(d) = pending
-        && published.is_none()
-        && is_local
-    {
-        // a local government has no 承認日
-        published = Some(d);
-    }
-    if published.is_none() && !approved_taken && pending.is_none() {
-        let loose: Vec<usize> = (0..toks.len()).filter(|&j| !used[j] && matches!(toks[j], Tok::Date { hard: true, .. })).collect();
-        if loose.len() == 1 {
-            let d = loose[0];
-            match (pos_of(Lab::Published), pos_of(Lab::Approved)) {
-                (Some(_), None) => published = Some(d),
-                (Some(p), Some(a)) => {
-                    let nearer = d.abs_diff(p) < d.abs_diff(a);
-                    if nearer || is_local {
-                        published = Some(d);
-                    }
-                }
-                _ => {}
-            }
+
+    /// The 公表日 not placed by its label: a pending date of a local government (no 承認日),
+    /// else the one loose date.
+    fn resolve_published(&mut self) {
+        let is_local = self.r.organization.as_deref().is_some_and(local_government);
+        if let Some(d) = self.pending
+            && self.published.is_none()
+            && is_local
+        {
+            self.published = Some(d);
+        }
+        if self.published.is_none() && !self.approved_taken && self.pending.is_none() {
+            self.published = self.loose_date(is_local);
         }
     }
-    if r.title.is_none() && !r.damaged && !field_labels.contains(&Lab::Title) {
-        // no 評価書名 printed: the one value ending with a kind name, with the cells of its
-        // wrapped start right above it
+
+    /// The one date filling its cell that no label took: the 公表日 when that label alone
+    /// is printed, or stands nearer, or the issuer has no 承認日.
+    fn loose_date(&self, is_local: bool) -> Option<usize> {
+        let toks = self.toks;
+        let loose: Vec<usize> = (0..toks.len()).filter(|&j| !self.used[j] && matches!(toks[j], Tok::Date { hard: true, .. })).collect();
+        let [d] = loose[..] else { return None };
+        let pos_of = |l: Lab| toks.iter().position(|t| *t == Tok::Label(l));
+        match (pos_of(Lab::Published), pos_of(Lab::Approved)) {
+            (Some(_), None) => Some(d),
+            (Some(p), Some(a)) => (d.abs_diff(p) < d.abs_diff(a) || is_local).then_some(d),
+            _ => None,
+        }
+    }
+
+    /// No 評価書名 printed: the one value ending with a kind name, with the cells of its
+    /// wrapped start right above it.
+    fn title_by_shape(&mut self) {
+        if self.r.title.is_some() || self.r.damaged || self.field_labels.contains(&Lab::Title) {
+            return;
+        }
+        let toks = self.toks;
         let ends: Vec<usize> = (0..toks.len())
-            .filter(|&j| !used[j] && matches!(&toks[j], Tok::Value { key, .. } if re_kind_end().is_match(key) && !is_prose(key)))
+            .filter(|&j| !self.used[j] && self.key(j).is_some_and(|key| re_kind_end().is_match(key) && !is_prose(key)))
             .collect();
-        if let [j] = ends[..] {
-            let mut start = j;
-            while start > 0
-                && j - start < 2
-                && !used[start - 1]
-                && matches!(&toks[start - 1], Tok::Value { key, .. } if !is_prose(key) && !org_shaped(key) && !re_kind_end().is_match(key))
-            {
-                start -= 1;
-            }
-            let parts: Vec<&str> =
-                toks[start..=j].iter().filter_map(|t| if let Tok::Value { text, .. } = t { Some(text.as_str()) } else { None }).collect();
-            r.title = Some(join_wrapped(&parts));
-            // no 評価書番号 printed either: the digits standing right before or after the title
-            if r.number.is_none() && !field_labels.contains(&Lab::Number) {
-                let near = [start.checked_sub(1), Some(j + 1)];
-                if let Some(Tok::Num(d)) = near.into_iter().flatten().filter_map(|i| toks.get(i)).find(|t| matches!(t, Tok::Num(_))) {
-                    r.number = Some(d.clone());
-                }
-            }
+        let [j] = ends[..] else { return };
+        let mut start = j;
+        while start > 0
+            && j - start < TITLE_WRAP_CELLS
+            && !self.used[start - 1]
+            && self.key(start - 1).is_some_and(|key| !is_prose(key) && !org_shaped(key) && !re_kind_end().is_match(key))
+        {
+            start -= 1;
+        }
+        let parts: Vec<&str> = (start..=j).filter_map(|i| self.text(i)).collect();
+        self.r.title = Some(join_wrapped(&parts));
+        if self.r.number.is_none() && !self.field_labels.contains(&Lab::Number) {
+            self.number_beside(start, j);
         }
     }
-    if let Some(d) = published
-        && let Tok::Date { raw, .. } = &toks[d]
-    {
-        r.published_raw = Some(raw.clone());
+
+    /// No 評価書番号 printed either: the digits standing right before or after the title.
+    fn number_beside(&mut self, start: usize, end: usize) {
+        let near = [start.checked_sub(1), Some(end + 1)];
+        if let Some(Tok::Num(d)) = near.into_iter().flatten().filter_map(|i| self.toks.get(i)).find(|t| matches!(t, Tok::Num(_))) {
+            self.r.number = Some(d.clone());
+        }
     }
-    r
+
+    fn finish(mut self) -> Read {
+        if let Some(d) = self.published
+            && let Tok::Date { raw, .. } = &self.toks[d]
+        {
+            self.r.published_raw = Some(raw.clone());
+        }
+        self.r
+    }
 }
 
 #[cfg(test)]
