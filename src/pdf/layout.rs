@@ -124,9 +124,21 @@ fn is_structural_start(t: &str) -> bool {
     ["リスク", "システム", "委託事項", "提供先", "移転先"].iter().any(|p| k.starts_with(p))
 }
 
+/// The glyph is drawn on the page: its box meets the media box (a cell cut by a page break
+/// is drawn past the page's edge and clipped; the next page prints it again). A media box
+/// without area does not filter.
+fn on_page(g: &Glyph, media: [f64; 4]) -> bool {
+    let (lo, hi) = (media[1].min(media[3]), media[1].max(media[3]));
+    let (left, right) = (media[0].min(media[2]), media[0].max(media[2]));
+    if hi - lo <= 0.0 || right - left <= 0.0 {
+        return true;
+    }
+    g.y + ASCENT * g.size > lo && g.y - DESCENT * g.size < hi && g.x + g.w > left && g.x < right
+}
+
 /// Visible glyphs grouped by baseline, top to bottom, each line left to right.
-fn baselines(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
-    let mut sorted: Vec<&Glyph> = glyphs.iter().filter(|g| g.size > MIN_GLYPH_SIZE).collect();
+fn baselines(glyphs: &[Glyph], media: [f64; 4]) -> Vec<Vec<&Glyph>> {
+    let mut sorted: Vec<&Glyph> = glyphs.iter().filter(|g| g.size > MIN_GLYPH_SIZE && on_page(g, media)).collect();
     sorted.sort_by(|a, b| order(b.y, a.y).then(order(a.x, b.x)));
     let mut lines: Vec<Vec<&Glyph>> = Vec::new();
     for g in sorted {
@@ -176,9 +188,9 @@ fn line_segments(line: Vec<&Glyph>, rules: &[Rule], out: &mut Vec<Seg>) {
 }
 
 /// The page's segments, top to bottom, trimmed, blank ones dropped.
-fn segments(glyphs: &[Glyph], rules: &[Rule]) -> Vec<Seg> {
+fn segments(glyphs: &[Glyph], rules: &[Rule], media: [f64; 4]) -> Vec<Seg> {
     let mut out = Vec::new();
-    for line in baselines(glyphs) {
+    for line in baselines(glyphs, media) {
         line_segments(line, rules, &mut out);
     }
     out.retain(|s| !s.text.trim().is_empty());
@@ -294,7 +306,7 @@ fn open_above(rules: &[Rule], above: [f64; 4], x0: f64, top: f64) -> bool {
 /// Lays out one page, appending its rows to `out`; `row_no` counts rows over all pages.
 fn page_lines(p: &Page, row_no: &mut usize, out: &mut Vec<Line>) {
     let mut first_rows = 0;
-    for r in rows(cells(segments(&p.glyphs, &p.rules), &p.rules)) {
+    for r in rows(cells(segments(&p.glyphs, &p.rules, p.media), &p.rules)) {
         let texts: Vec<String> = r.iter().map(Cell::text).collect();
         // cells are kept apart by a tab (white space to every later stage; the cover
         // reader cuts rows back into cells)
