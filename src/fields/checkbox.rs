@@ -112,7 +112,7 @@ pub(super) fn read_boxes(
     let cands: Vec<Cand> = doc
         .body
         .clone()
-        .filter(|i| !hit_end_lines.contains(i) && !label_lines.contains(i))
+        .filter(|i| !hit_end_lines.contains(i) && (!label_lines.contains(i) || has_whole_box(body_pieces.of(*i))))
         .filter_map(|i| cand(doc, i, body_pieces))
         .collect();
     let grids = Grids { doc, hits, choice_lines, centred: lines.first().is_some_and(|l| l.bbox.is_some()) };
@@ -163,6 +163,13 @@ pub(super) fn read_boxes(
         results[h].diags.push(d);
     }
     results
+}
+
+/// A label's row that also holds whole boxes (`④記録される項目 | [ ○ ] 個人番号 | [ ] …`: a
+/// layout that puts another field's label level with the first row of a grid): the boxes
+/// are loose pieces like any other; the label text before them is no piece of a box.
+fn has_whole_box(ps: &[Piece]) -> bool {
+    ps.iter().any(|p| matches!(p, Piece::Box { label, .. } if !label.trim().is_empty()))
 }
 
 /// Inline pieces (after the label on its own line) and the switch's own open bracket.
@@ -494,6 +501,27 @@ mod tests {
         assert_eq!(boxes[3].certainty, Certainty::Exact);
         // the boxes the line does not print are unknown
         assert_eq!(boxes[1].checked, None);
+    }
+
+    /// Another field's label level with the grid's first row (a browser's table layout): the
+    /// boxes of that row still belong to the grid's own label below it.
+    #[test]
+    fn grid_row_on_another_labels_line() {
+        let ex = crate::fields::read_test_text(
+            "Ⅱ 特定個人情報ファイルの概要\n2. 基本情報\n④記録される項目 [ ○ ] 個人番号 [ ] 個人番号対応符号\n主な記録項目\n[ ○ ] その他識別情報（内部番号）\n[ ] 4情報(氏名、性別、生年月日、住所)\n",
+        );
+        let f = ex.value.iter().find(|f| f.label == "主な記録項目").expect("主な記録項目");
+        let crate::fields::Options::Boxes(boxes) = &f.options else { panic!("{:?}", f.options) };
+        let got: Vec<(&str, Option<bool>)> = boxes.iter().take(4).map(|b| (b.label.as_str(), b.checked)).collect();
+        assert_eq!(
+            got,
+            [
+                ("個人番号", Some(true)),
+                ("個人番号対応符号", Some(false)),
+                ("その他識別情報(内部番号)", Some(true)),
+                ("4情報(氏名、性別、生年月日、住所)", Some(false))
+            ]
+        );
     }
 
     #[test]

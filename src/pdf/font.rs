@@ -18,6 +18,10 @@ const CID_DEFAULT_WIDTH: f64 = 1000.0;
 const SIMPLE_DEFAULT_WIDTH: f64 = 500.0;
 /// Most entries one `/W` array is read for; a longer one is damage.
 const MAX_W_ENTRIES: usize = 200_000;
+/// A Type 3 `FontMatrix` scale (glyph units to thousandths of an em) outside these bounds is
+/// damage: the widths are taken as they stand.
+const MIN_TYPE3_SCALE: f64 = 1e-4;
+const MAX_TYPE3_SCALE: f64 = 1e4;
 /// Most CIDs one `/W` entry may cover.
 const MAX_W_RANGE: u32 = 65536;
 
@@ -69,7 +73,7 @@ impl Font {
     /// The Unicode text of a code; None when the font does not say.
     pub(crate) fn unicode(&self, code: u32, bytes: &[u8]) -> Option<String> {
         if let Some(s) = self.to_unicode.get(&code) {
-            return Some(s.clone());
+            return Some(unify_radicals(s));
         }
         match self.builtin {
             Builtin::None if !self.cid => self.simple_enc.get(&code).map(std::string::ToString::to_string),
@@ -92,6 +96,28 @@ impl Font {
         }
         self.default_width
     }
+}
+
+/// A `ToUnicode` entry naming a Kangxi or CJK Radicals Supplement code point for a glyph the
+/// font shares with the unified ideograph (browsers write `⽯巻市⻑` for 石巻市長): the ideograph.
+/// A radical standing alone is not text of these forms.
+fn unify_radicals(s: &str) -> String {
+    if !s.chars().any(|c| matches!(c, '\u{2E80}'..='\u{2EF3}' | '\u{2F00}'..='\u{2FD5}')) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| match c {
+            '\u{2E80}'..='\u{2EF3}' | '\u{2F00}'..='\u{2FD5}' => {
+                let folded = crate::normalize::fold(&c.to_string());
+                let mut it = folded.chars();
+                match (it.next(), it.next()) {
+                    (Some(u), None) if !matches!(u, '\u{2E80}'..='\u{2EF3}') => u,
+                    _ => c,
+                }
+            }
+            _ => c,
+        })
+        .collect()
 }
 
 /// Loads a font dictionary; a `CMap` it cannot read is reported, never fatal.
@@ -160,10 +186,11 @@ fn load_type0(doc: &Document, d: &Dictionary, f: &mut Font, key: &str, diags: &m
 fn load_simple(doc: &Document, d: &Dictionary, f: &mut Font) {
     f.default_width = SIMPLE_DEFAULT_WIDTH;
     let first = code_of(dict_get(doc, d, b"FirstChar").and_then(num).unwrap_or(0.0));
+    let scale = type3_width_scale(doc, d);
     if let Some(Object::Array(ws)) = dict_get(doc, d, b"Widths") {
         for (k, w) in ws.iter().enumerate() {
             if let Some(w) = num(deref(doc, w)) {
-                f.widths.insert(first.wrapping_add(offset(k)), w);
+                f.widths.insert(first.wrapping_add(offset(k)), w * scale);
             }
         }
     }
@@ -181,6 +208,19 @@ fn load_simple(doc: &Document, d: &Dictionary, f: &mut Font) {
     {
         apply_differences(doc, diffs, &mut f.simple_enc);
     }
+}
+
+/// A Type 3 font's `Widths` are in its own glyph space (`FontMatrix`, e.g. 1/2048 of an em
+/// from browsers): the factor to thousandths of the font size. 1 for every other font, and
+/// for a `FontMatrix` that cannot be read.
+fn type3_width_scale(doc: &Document, d: &Dictionary) -> f64 {
+    if dict_get(doc, d, b"Subtype").and_then(name_of) != Some(b"Type3") {
+        return 1.0;
+    }
+    let Some(Object::Array(m)) = dict_get(doc, d, b"FontMatrix") else { return 1.0 };
+    let a = m.first().and_then(|o| num(deref(doc, o))).unwrap_or(0.0);
+    let scale = a.abs() * GLYPH_SPACE_UNITS;
+    if scale.is_finite() && scale > MIN_TYPE3_SCALE && scale < MAX_TYPE3_SCALE { scale } else { 1.0 }
 }
 
 /// `Differences`: a code, then the glyph names of it and the codes after it.
@@ -307,6 +347,7 @@ const ASCII_GLYPH_NAMES: &[(&str, char)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::dictionary;
 
     #[test]
     fn code_splitting() {
@@ -333,6 +374,40 @@ mod tests {
         assert_eq!(out[&2], 600.0);
         assert_eq!(out[&11], 250.0);
         assert!(!out.contains_key(&13));
+    }
+
+    /// A Type 3 font as browsers write it: `FontMatrix` 1/2048 (y flipped), widths in 2048ths,
+    /// a `ToUnicode` naming Kangxi/CJK-supplement radicals for ideographs.
+    #[test]
+    fn type3_widths_and_radicals() {
+        let mut doc = Document::with_version("1.5");
+        let cmap = b"begincmap 2 beginbfchar <01> <2F6F> <02> <2ED1> endbfchar 1 beginbfchar <03> <0041> endbfchar endcmap";
+        let tu = doc.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), cmap.to_vec()));
+        let scale = 1.0 / 2048.0;
+        let d = dictionary! {
+            "Type" => "Font", "Subtype" => "Type3", "FirstChar" => 1, "LastChar" => 3,
+            "FontMatrix" => vec![scale.into(), 0.into(), 0.into(), (-scale).into(), 0.into(), 0.into()],
+            "Widths" => vec![2048.into(), 2048.into(), 1024.into()],
+            "ToUnicode" => tu,
+        };
+        let f = load_font(&doc, &d, "T3", &mut Vec::new());
+        assert_eq!(f.unicode(1, &[1]).as_deref(), Some("石"));
+        assert_eq!(f.unicode(2, &[2]).as_deref(), Some("長"));
+        assert_eq!(f.unicode(3, &[3]).as_deref(), Some("A"));
+        assert!((f.width(1, Some("石")) - 1000.0).abs() < 1e-9);
+        assert!((f.width(3, Some("A")) - 500.0).abs() < 1e-9);
+        // a simple TrueType font's widths are already in thousandths
+        let tt = dictionary! { "Type" => "Font", "Subtype" => "TrueType", "FirstChar" => 65, "Widths" => vec![600.into()] };
+        assert!((load_font(&doc, &tt, "TT", &mut Vec::new()).width(65, Some("A")) - 600.0).abs() < 1e-9);
+        // a damaged FontMatrix leaves the widths as they stand
+        let bad = dictionary! { "Subtype" => "Type3", "FirstChar" => 1, "FontMatrix" => vec![0.into()], "Widths" => vec![700.into()] };
+        assert!((load_font(&doc, &bad, "B", &mut Vec::new()).width(1, None) - 700.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn radicals_outside_the_supplement_table_stay() {
+        assert_eq!(unify_radicals("\u{2E81}\u{4E00}"), "\u{2E81}\u{4E00}");
+        assert_eq!(unify_radicals("住\u{2EA0}"), "住民");
     }
 
     #[test]

@@ -310,8 +310,11 @@ impl Interp<'_> {
                 other => {
                     if let Some(adj) = num(other) {
                         let gs = &frame.gs;
-                        let tx = -adj / GLYPH_SPACE_UNITS * gs.size * gs.h_scale;
-                        frame.tm = Matrix::translate(tx, 0.0).mul(frame.tm);
+                        let shift = -adj / GLYPH_SPACE_UNITS * gs.size;
+                        // vertical writing moves down the column, horizontal along the line
+                        let vertical = self.font_for(gs).is_some_and(|f| self.fonts[&f].vertical);
+                        let (tx, ty) = if vertical { (0.0, shift) } else { (shift * gs.h_scale, 0.0) };
+                        frame.tm = Matrix::translate(tx, ty).mul(frame.tm);
                     }
                 }
             }
@@ -385,5 +388,59 @@ impl Interp<'_> {
             }
             *tm = Matrix::translate(tx, ty).mul(*tm);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::{Document, Object, Stream, dictionary};
+
+    /// A one-page PDF drawing `content` with font `F1` = `font`.
+    fn pdf(font: impl FnOnce(&mut Document) -> lopdf::Dictionary, content: &str) -> Vec<u8> {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let font = font(&mut doc);
+        let font_id = doc.add_object(font);
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+        let page = dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
+        };
+        let page_id = doc.add_object(page);
+        doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 }));
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    fn glyphs(bytes: &[u8]) -> Vec<(String, f64, f64)> {
+        let pages = crate::pdf::read(bytes).unwrap().take(&mut Vec::new());
+        pages[0].glyphs.iter().map(|g| (g.text.clone(), (g.x * 100.0).round() / 100.0, (g.y * 100.0).round() / 100.0)).collect()
+    }
+
+    /// Text drawn glyph by glyph: each kerning number of a `TJ` array moves the next glyph.
+    #[test]
+    fn tj_kerning_positions_each_glyph() {
+        let font = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "FirstChar" => 65, "Widths" => vec![600.into(), 500.into(), 700.into()] };
+        let g = glyphs(&pdf(|_| font, "BT /F1 10 Tf 100 700 Td [(A) -500 (B) 200 (C)] TJ ET"));
+        assert_eq!(g, [("A".into(), 100.0, 700.0), ("B".into(), 111.0, 700.0), ("C".into(), 114.0, 700.0)]);
+    }
+
+    /// Vertical writing (Identity-V): glyphs go down the column; a kerning number moves along
+    /// it (a positive one down, so -500 takes back half an em of the 1 em advance).
+    #[test]
+    fn vertical_font_advances_down() {
+        let font = |doc: &mut Document| {
+            let cmap = b"begincmap 2 beginbfchar <0001> <5E02> <0002> <9577> endbfchar endcmap".to_vec();
+            let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap));
+            let cid = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "V", "DW" => 1000 });
+            dictionary! { "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "V", "Encoding" => "Identity-V",
+            "DescendantFonts" => vec![Object::Reference(cid)], "ToUnicode" => to_unicode }
+        };
+        let g = glyphs(&pdf(font, "BT /F1 10 Tf 100 700 Td [<0001> -500 <0002>] TJ ET"));
+        assert_eq!(g, [("市".into(), 100.0, 700.0), ("長".into(), 100.0, 695.0)]);
     }
 }

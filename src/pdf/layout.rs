@@ -124,9 +124,21 @@ fn is_structural_start(t: &str) -> bool {
     ["リスク", "システム", "委託事項", "提供先", "移転先"].iter().any(|p| k.starts_with(p))
 }
 
+/// The glyph is drawn on the page: its box meets the media box (a cell cut by a page break
+/// is drawn past the page's edge and clipped; the next page prints it again). A media box
+/// without area does not filter.
+fn on_page(g: &Glyph, media: [f64; 4]) -> bool {
+    let (lo, hi) = (media[1].min(media[3]), media[1].max(media[3]));
+    let (left, right) = (media[0].min(media[2]), media[0].max(media[2]));
+    if hi - lo <= 0.0 || right - left <= 0.0 {
+        return true;
+    }
+    g.y + ASCENT * g.size > lo && g.y - DESCENT * g.size < hi && g.x + g.w > left && g.x < right
+}
+
 /// Visible glyphs grouped by baseline, top to bottom, each line left to right.
-fn baselines(glyphs: &[Glyph]) -> Vec<Vec<&Glyph>> {
-    let mut sorted: Vec<&Glyph> = glyphs.iter().filter(|g| g.size > MIN_GLYPH_SIZE).collect();
+fn baselines(glyphs: &[Glyph], media: [f64; 4]) -> Vec<Vec<&Glyph>> {
+    let mut sorted: Vec<&Glyph> = glyphs.iter().filter(|g| g.size > MIN_GLYPH_SIZE && on_page(g, media)).collect();
     sorted.sort_by(|a, b| order(b.y, a.y).then(order(a.x, b.x)));
     let mut lines: Vec<Vec<&Glyph>> = Vec::new();
     for g in sorted {
@@ -176,9 +188,9 @@ fn line_segments(line: Vec<&Glyph>, rules: &[Rule], out: &mut Vec<Seg>) {
 }
 
 /// The page's segments, top to bottom, trimmed, blank ones dropped.
-fn segments(glyphs: &[Glyph], rules: &[Rule]) -> Vec<Seg> {
+fn segments(glyphs: &[Glyph], rules: &[Rule], media: [f64; 4]) -> Vec<Seg> {
     let mut out = Vec::new();
-    for line in baselines(glyphs) {
+    for line in baselines(glyphs, media) {
         line_segments(line, rules, &mut out);
     }
     out.retain(|s| !s.text.trim().is_empty());
@@ -291,10 +303,61 @@ fn open_above(rules: &[Rule], above: [f64; 4], x0: f64, top: f64) -> bool {
     !rules.iter().any(|ru| ru.horizontal() && ru.x0 <= x && ru.x1 >= x && ru.y0 < above[1] + RULE_INSET && ru.y0 > top - RULE_INSET)
 }
 
+/// A ruled page: enough horizontal rules to be a table.
+fn ruled(p: &Page) -> bool {
+    p.rules.iter().filter(|r| r.horizontal()).count() >= RULED_PAGE_RULES
+}
+
+/// The first cell of a page's first row goes on the first cell of the previous page's last
+/// row: a row cut by the page break (browsers split a tall row over two pages, without a rule
+/// under the first part or over the second). Both pages are ruled tables, the cells start at
+/// the same left edge, and the text does not start like a label.
+fn continues_cut_row(prev: &Page, p: &Page, last: &Line, cell: &Cell) -> bool {
+    let Some(b) = last.bbox else { return false };
+    let size = cell.segs[0].size;
+    let x = cell.x0 + OPEN_ABOVE_PROBE;
+    let covers = |ru: &Rule| ru.horizontal() && ru.x0 <= x && ru.x1 >= x;
+    last.page == Some(prev.number)
+        && ruled(prev)
+        && ruled(p)
+        && (cell.x0 - b[0]).abs() <= SAME_LEFT * size
+        && !is_structural_start(&cell.text())
+        && !prev.rules.iter().any(|ru| covers(ru) && ru.y0 < b[1] + RULE_INSET)
+        && !p.rules.iter().any(|ru| covers(ru) && ru.y0 > cell.top - RULE_INSET)
+}
+
+/// Appends `cont` to the first cell of line `l` (a row cut by a page break).
+fn extend_first_cell(l: &mut Line, cont: &str) {
+    let (first, rest) = l.raw.split_once('\t').map_or((l.raw.as_str(), None), |(a, b)| (a, Some(b)));
+    let mut raw = join_wrapped(&[first, cont]);
+    if let Some(rest) = rest {
+        raw.push('\t');
+        raw.push_str(rest);
+    }
+    let mut n = Line::new(l.no, l.page, raw);
+    n.pos = l.pos;
+    n.bbox = l.bbox;
+    n.open_above = l.open_above;
+    *l = n;
+}
+
 /// Lays out one page, appending its rows to `out`; `row_no` counts rows over all pages.
-fn page_lines(p: &Page, row_no: &mut usize, out: &mut Vec<Line>) {
+fn page_lines(prev: Option<&Page>, p: &Page, row_no: &mut usize, out: &mut Vec<Line>) {
     let mut first_rows = 0;
-    for r in rows(cells(segments(&p.glyphs, &p.rules), &p.rules)) {
+    for (k, mut r) in rows(cells(segments(&p.glyphs, &p.rules, p.media), &p.rules)).into_iter().enumerate() {
+        // a cut cell printed again in full (LibreOffice) is dropped below, not joined
+        let repeated = || repeats_previous_page(out, p.number, &join_brackets(r.iter().map(Cell::text).collect()).join("\t"));
+        if k == 0
+            && !repeated()
+            && let (Some(prev), Some(last)) = (prev, out.last_mut())
+            && continues_cut_row(prev, p, last, &r[0])
+        {
+            extend_first_cell(last, &r[0].text());
+            r.remove(0);
+            if r.is_empty() {
+                continue;
+            }
+        }
         let texts: Vec<String> = r.iter().map(Cell::text).collect();
         // cells are kept apart by a tab (white space to every later stage; the cover
         // reader cuts rows back into cells)
@@ -324,8 +387,10 @@ fn page_lines(p: &Page, row_no: &mut usize, out: &mut Vec<Line>) {
 pub fn pages_to_lines(pages: &[Page]) -> Vec<Line> {
     let mut out = Vec::new();
     let mut row_no = 0usize;
+    let mut prev = None;
     for p in pages {
-        page_lines(p, &mut row_no, &mut out);
+        page_lines(prev, p, &mut row_no, &mut out);
+        prev = Some(p);
     }
     out
 }
@@ -396,5 +461,41 @@ mod tests {
         let glyphs = vec![text_at("本文", 50.0, 700.0), text_at("- 3 -", 280.0, 30.0)];
         let lines = pages_to_lines(&[page(glyphs, vec![])]);
         assert_eq!(raws(&lines), ["本文"]);
+    }
+
+    fn hrules(ys: &[f64]) -> Vec<Rule> {
+        ys.iter().map(|&y| Rule { x0: 40.0, y0: y, x1: 300.0, y1: y }).collect()
+    }
+
+    #[test]
+    fn a_row_cut_by_the_page_break_is_joined() {
+        let p1 = Page {
+            number: 1,
+            glyphs: [text_at("過去に", 50.0, 60.0), text_at("[ 有 ]", 200.0, 60.0)].concat(),
+            rules: hrules(&[100.0, 120.0, 140.0, 160.0]),
+            ..Default::default()
+        };
+        let p2 = Page {
+            number: 2,
+            glyphs: [text_at("発生したか", 50.0, 780.0), text_at("1) 有", 200.0, 780.0)].concat(),
+            rules: hrules(&[700.0, 720.0, 740.0, 760.0]),
+            ..Default::default()
+        };
+        let lines = pages_to_lines(&[p1.clone(), p2.clone()]);
+        assert_eq!(raws(&lines), ["過去に発生したか\t[ 有 ]", "1) 有"]);
+        // a rule under the row on the first page: the rows are apart
+        let mut closed = p1;
+        closed.rules.push(Rule { x0: 40.0, y0: 50.0, x1: 300.0, y1: 50.0 });
+        assert_eq!(raws(&pages_to_lines(&[closed, p2.clone()])), ["過去に\t[ 有 ]", "発生したか\t1) 有"]);
+        // an unruled page is running text: never joined across pages
+        let plain = Page { number: 1, glyphs: text_at("過去に", 50.0, 60.0), ..Default::default() };
+        assert_eq!(raws(&pages_to_lines(&[plain, p2])), ["過去に", "発生したか\t1) 有"]);
+    }
+
+    #[test]
+    fn glyphs_off_the_page_are_not_read() {
+        let mut p = page(vec![text_at("本文", 50.0, 700.0), text_at("切れ", 50.0, -30.0)], vec![]);
+        p.media = [0.0, 0.0, 595.0, 842.0];
+        assert_eq!(raws(&pages_to_lines(&[p])), ["本文"]);
     }
 }

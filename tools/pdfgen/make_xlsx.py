@@ -28,6 +28,8 @@ LINE = 1.32       # line height / font size
 LAB = (1, 7)      # label column
 SUB = (8, 12)     # sub-label column
 END = NCOL
+ORIENT = "portrait"  # page orientation (make_variants.py prints landscape too)
+SCALE = None      # None: fit to the page width; else a fixed print scale in percent
 
 THIN = Side(style="thin", color="000000")
 GRAY = PatternFill("solid", fgColor="D9D9D9")
@@ -82,10 +84,13 @@ class Sheet:
             ws.column_dimensions[get_column_letter(c)].width = COLW
         ps = ws.page_setup
         ps.paperSize = ws.PAPERSIZE_A4
-        ps.orientation = "portrait"
-        ps.fitToWidth = 1
-        ps.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ps.orientation = ORIENT
+        if SCALE is None:
+            ps.fitToWidth = 1
+            ps.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        else:
+            ps.scale = SCALE
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.page_margins.top = 0.6
         ws.page_margins.bottom = 0.7
@@ -97,9 +102,10 @@ class Sheet:
         ws.sheet_view.showGridLines = False
 
     # -- primitives -------------------------------------------------------------------
-    def cell(self, r, c1, c2, text, r2=None, h="left", v="center", fs=FS, bold=False, fill=None,
+    def cell(self, r, c1, c2, text, r2=None, h="left", v="center", fs=None, bold=False, fill=None,
              min_h=0.0):
         r2 = r2 or r
+        fs = fs or FS
         ws = self.ws
         if c2 > c1 or r2 > r:
             ws.merge_cells(start_row=r, start_column=c1, end_row=r2, end_column=c2)
