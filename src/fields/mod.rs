@@ -20,7 +20,7 @@ use flattened::labels_first;
 use marks::BodyPieces;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
-use text::read_text;
+use text::{Placed, read_text};
 
 /// How the input's lines were made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,7 +187,15 @@ impl Reader<'_, '_> {
             };
             match fs.kind {
                 // flattened pages: where a value ends is not known (labels_first may tell)
-                FieldKind::Text if !doc.flattened => out.value = read_text(doc, &h.at, &self.label_lines),
+                FieldKind::Text if !doc.flattened => {
+                    let (value, how) = read_text(doc, &h.at, &self.label_lines);
+                    out.value = value;
+                    if how != Placed::OwnLine {
+                        // read by proximity or order, or nothing found next to the label
+                        // (which does not show the field empty): never exact
+                        out.certainty = Certainty::Inferred;
+                    }
+                }
                 FieldKind::Choice(list) => {
                     out.options = Options::Choice(doc.tpls.list(list).options.iter().map(|o| o.label.clone()).collect());
                     self.choice_jobs.push(Job { field: index, hit: hi, list });
@@ -195,7 +203,9 @@ impl Reader<'_, '_> {
                 FieldKind::Checkboxes(list) => {
                     self.box_jobs.push((index, BoxHit { at: h.at, list, switch: fs.role == FieldRole::Switch }));
                 }
-                FieldKind::Text | FieldKind::None => {}
+                // flattened: only labels_first may place a value, and never exactly
+                FieldKind::Text => out.certainty = Certainty::Inferred,
+                FieldKind::None => {}
             }
             self.fields.push(out);
         }
@@ -205,7 +215,7 @@ impl Reader<'_, '_> {
     fn unknown_fields(&mut self, unknowns: &[Unknown]) {
         let (doc, t) = (self.doc, self.doc.form);
         for (k, u) in unknowns.iter().enumerate() {
-            let value = if doc.flattened { None } else { read_text(doc, &u.at, &self.label_lines) };
+            let value = if doc.flattened { None } else { read_text(doc, &u.at, &self.label_lines).0 };
             let out = FieldOut {
                 path: u.path.clone(),
                 label: u.label.clone(),
@@ -235,12 +245,20 @@ impl Reader<'_, '_> {
         let results = read_boxes(self.doc, &box_hits, &choice_lines, &self.label_lines, body_pieces);
         for (&(fi, _), r) in self.box_jobs.iter().zip(results) {
             let f = &mut self.fields[fi];
-            f.certainty = r.certainty;
+            // a group placed in its instance by proximity: none of its boxes is exact
+            let owner_inferred = f.certainty == Certainty::Inferred;
+            let mut boxes = r.boxes;
+            if owner_inferred {
+                for b in boxes.iter_mut().filter(|b| b.certainty == Certainty::Exact) {
+                    b.certainty = Certainty::Inferred;
+                }
+            }
+            f.certainty = if owner_inferred && r.certainty == Certainty::Exact { Certainty::Inferred } else { r.certainty };
             f.value = r.other_text;
             for d in r.diags {
                 self.diags.push(d.field(&f.id()).at(f.at));
             }
-            f.options = Options::Boxes(r.boxes);
+            f.options = Options::Boxes(boxes);
         }
     }
 }
