@@ -4,6 +4,7 @@
 pub mod checkbox;
 mod choice;
 mod flattened;
+mod hygiene;
 pub mod marks;
 mod text;
 
@@ -17,6 +18,7 @@ use crate::input::Line;
 use checkbox::{BoxHit, BoxOut, read_boxes};
 use choice::{Job, place_choices};
 use flattened::labels_first;
+use hygiene::Clean;
 use marks::BodyPieces;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -189,12 +191,12 @@ impl Reader<'_, '_> {
                 // flattened pages: where a value ends is not known (labels_first may tell)
                 FieldKind::Text if !doc.flattened => {
                     let (value, how) = read_text(doc, &h.at, &self.label_lines);
-                    out.value = value;
                     if how != Placed::OwnLine {
                         // read by proximity or order, or nothing found next to the label
                         // (which does not show the field empty): never exact
                         out.certainty = Certainty::Inferred;
                     }
+                    out.value = value.and_then(|v| hygiene(doc, &mut self.diags, &mut out, h.field, v));
                 }
                 FieldKind::Choice(list) => {
                     out.options = Options::Choice(doc.tpls.list(list).options.iter().map(|o| o.label.clone()).collect());
@@ -261,6 +263,23 @@ impl Reader<'_, '_> {
             f.options = Options::Boxes(boxes);
         }
     }
+}
+
+/// A text value without its neighbours' pieces (see `hygiene`): cut or dropped, said.
+fn hygiene(doc: &Doc, diags: &mut Vec<Diag>, out: &mut FieldOut, field: usize, v: String) -> Option<String> {
+    let (kept, msg) = match hygiene::clean(doc.tpls, doc.form, field, v) {
+        Clean::Kept(v) => return Some(v),
+        Clean::Cut { kept, seen } => {
+            out.certainty = Certainty::Inferred;
+            (Some(kept), format!("cut 「{seen}」 from the end of the value (a neighbour's heading or detail)"))
+        }
+        Clean::Dropped(why) => {
+            out.certainty = Certainty::Unknown;
+            (None, format!("{why}: not this field's value"))
+        }
+    };
+    diags.push(Diag::new(Code::ValueFragment, msg).field(&out.id()).at(out.at));
+    kept
 }
 
 /// Read the fields of a small 様式4 text written in a test.
