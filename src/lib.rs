@@ -20,6 +20,7 @@ pub mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod policy;
+pub mod rules;
 pub mod score;
 pub mod source;
 

@@ -50,7 +50,11 @@ fn no_exact_value_is_wrong_on_any_key() {
     let mut report = String::new();
     let mut failures = Vec::new();
     for (src, key) in &pairs {
-        let s = score(&record(src), key, &src.to_string_lossy());
+        let rec = record(src);
+        // honest sources: none breaks the form's own rules (templates/rules.txt)
+        let broken: Vec<&Value> = rec["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "inconsistent").collect();
+        assert!(broken.is_empty(), "{}: {broken:?}", src.display());
+        let s = score(&rec, key, &src.to_string_lossy());
         let c = &s.calibration;
         report.push_str(&format!(
             "{}: exact {}/{}/{} inferred {}/{}/{} unknown {}/{}/{} (right/wrong/null)\n",
