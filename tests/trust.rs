@@ -79,3 +79,47 @@ fn no_exact_value_is_wrong_on_any_key() {
     assert!(failures.is_empty(), "{} wrong exact values:\n{}", failures.len(), failures.join("\n"));
     assert!(total.exact.right > 1000, "{total:?}");
 }
+
+fn field<'r>(rec: &'r Value, id: &str) -> &'r Value {
+    rec["fields"].as_array().unwrap().iter().find(|f| f["id"] == id).unwrap_or_else(|| panic!("no field {id}"))
+}
+
+/// The values issue #10 found emitted (several marked exact): none comes back.
+#[test]
+fn the_fragments_once_emitted_stay_gone() {
+    let cases: [(&str, &str, &str); 10] = [
+        ("001_4659e5c1cf513e63", "II/2/6", "（料金課"),
+        ("001_4659e5c1cf513e63", "IV/3", "十分に行っている"),
+        ("003_cdf45e26e510a6e3", "II/5/提供先4/7", "提供先6～10"),
+        ("003_cdf45e26e510a6e3", "II/5/提供先1/7", "提供先2～5"),
+        ("003_cdf45e26e510a6e3", "II/5/移転先1/7", "移転先2～5"),
+        ("003_cdf45e26e510a6e3", "II/4/委託事項1/6", "委託事項2～5"),
+        ("004_4bd0014aada78468", "II/5/提供先1/3", "（"),
+        ("004_4bd0014aada78468", "II/5/移転先1/2", "）"),
+        ("004_4bd0014aada78468", "II/5/提供先1/7", "提供先11～15"),
+        ("001_4659e5c1cf513e63", "II/2/6", "こころの健康センター"),
+    ];
+    for (seed, id, bad) in cases {
+        let rec = record(&Path::new("fixtures/seeds").join(format!("{seed}.txt")));
+        let f = field(&rec, id);
+        let v = f["value"].as_str().unwrap_or("");
+        assert!(!v.contains(bad), "{seed} {id} = {v:?}");
+        assert!(f["value"].is_null() || !v.is_empty());
+    }
+    // the cut values keep their own part
+    let rec = record(Path::new("fixtures/seeds/001_4659e5c1cf513e63.txt"));
+    assert_eq!(field(&rec, "II/2/6")["value"], "財政局税務部課税管理課");
+    let rec = record(Path::new("fixtures/seeds/003_cdf45e26e510a6e3.txt"));
+    assert_eq!(field(&rec, "II/5/提供先4/7")["value"], "随時");
+    // a field whose value is printed elsewhere is not "shown empty"
+    let rec = record(Path::new("fixtures/seeds/004_4bd0014aada78468.txt"));
+    let f = field(&rec, "I/1/1");
+    assert!(!(f["value"].is_null() && f["certainty"] == "exact"), "{f}");
+    // the dumps' option word in a text field
+    for dump in ["gen_a_zenkoumoku_r6.lo", "gen_c_zenkoumoku_h30.cairo"] {
+        let rec = record(&Path::new("fixtures/pdf").join(format!("{dump}.pdftotext.txt")));
+        for f in rec["fields"].as_array().unwrap().iter().filter(|f| f["label"] == "規定の内容") {
+            assert_ne!(f["value"], "定めている", "{dump}");
+        }
+    }
+}
