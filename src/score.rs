@@ -440,6 +440,33 @@ mod tests {
     }
 
     #[test]
+    fn calibration_counts_per_certainty_and_an_exact_null_is_wrong() {
+        let rec = json!({"fields": [
+          {"path": ["I","1","1"], "label": "事務の名称", "type": "text", "value": null, "certainty": "exact"},
+          {"path": ["I","1","2"], "label": "事務の内容", "type": "text", "value": null, "certainty": "inferred"},
+          {"path": ["I","7","1"], "label": "部署", "type": "text", "value": "総務課", "certainty": "exact"},
+          {"path": ["I","7","2"], "label": "所属長の役職名", "type": "text", "value": "課長", "certainty": "inferred"},
+          {"path": ["I","2","システム1","3"], "label": "他のシステムとの接続", "type": "checkboxes", "value": null,
+           "options": [{"label": "宛名システム等", "checked": null, "detail": null, "certainty": "unknown"}]}
+        ]});
+        let k = json!({"texts": [
+            {"where": ["I","1"], "label": "事務の名称", "value": "税務事務"},
+            {"where": ["I","1"], "label": "事務の内容", "value": "賦課"},
+            {"where": ["I","7"], "label": "部署", "value": "総務課"},
+            {"where": ["I","7"], "label": "所属長の役職名", "value": "部長"}],
+          "checks": [{"where": ["I","2","システム1"], "label": "他のシステムとの接続", "option": "宛名システム等", "checked": true}]});
+        let s = score(&rec, &k, "k");
+        let c = &s.calibration;
+        assert_eq!(c.exact, Level { right: 1, wrong: 1, null: 0 });
+        assert_eq!(c.inferred, Level { right: 0, wrong: 1, null: 1 });
+        assert_eq!(c.unknown, Level { right: 0, wrong: 0, null: 1 });
+        // the exact null is a miss said exact; the tally keeps it a null, not a wrong value
+        assert_eq!(s.wrong_exact().len(), 1);
+        assert_eq!(s.texts.wrong, 1);
+        assert!(render(&s).contains("WRONG-EXACT"));
+    }
+
+    #[test]
     fn empty_record_is_all_misses() {
         let k = json!({"choices": [{"where": ["I"], "label": "x", "value": "y"}]});
         let s = score(&json!({"fields": []}), &k, "k");
