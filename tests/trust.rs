@@ -123,3 +123,26 @@ fn the_fragments_once_emitted_stay_gone() {
         }
     }
 }
+
+/// A PDF and its pdftotext dump: a dump text that differs from the PDF's is never `exact`
+/// (a dump without layout places values by order). Prints how many differ.
+#[test]
+fn dump_texts_that_differ_from_their_pdf_are_not_exact() {
+    let key = |v: &Value| v.as_str().map(pia_extract::normalize::key);
+    let (mut same, mut differ) = (0, 0);
+    for dump in files("fixtures/pdf", ".pdftotext.txt") {
+        let pdf = PathBuf::from(dump.to_string_lossy().replace(".pdftotext.txt", ".pdf"));
+        let (a, b) = (record(&pdf), record(&dump));
+        for y in b["fields"].as_array().unwrap().iter().filter(|f| f["type"] == "text" && !f["value"].is_null()) {
+            let Some(x) = a["fields"].as_array().unwrap().iter().find(|f| f["id"] == y["id"]) else { continue };
+            if key(&x["value"]) == key(&y["value"]) {
+                same += 1;
+            } else {
+                differ += 1;
+                assert_ne!(y["certainty"], "exact", "{}: {} = {} (PDF: {})", dump.display(), y["id"], y["value"], x["value"]);
+            }
+        }
+    }
+    println!("dump texts: {same} as in the PDF, {differ} differ (none exact)");
+    assert!(same > 10 * differ, "{same} same, {differ} differ");
+}
