@@ -20,6 +20,7 @@ pub mod output;
 pub mod pdf;
 mod pipeline;
 mod policy;
+mod rules;
 pub mod score;
 mod source;
 mod threshold;

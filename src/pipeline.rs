@@ -10,6 +10,7 @@ use crate::form::{self, Headings, templates};
 use crate::input::Format;
 use crate::output::record::Record;
 use crate::policy;
+use crate::rules;
 use crate::source::{self, Input, SourceInfo};
 use crate::threshold;
 
@@ -70,6 +71,8 @@ fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
     let layout = if pages.format == Format::Text { Layout::Lines } else { Layout::Cells };
     let doc = Doc { tpls, form: t, lines, sections, body: body.range.clone(), layout, flattened: pages.flavour.flattened };
     x.fields = fields::read_fields(&doc).take(&mut x.diags);
+    // the form's own logic (templates/rules.txt): what breaks it is not exact
+    x.fields = rules::check(std::mem::take(&mut x.fields), &rules::rules()).take(&mut x.diags);
     x.document = policy::document(cover, tpls, t, sections, &x.fields, &pages.flavour).take(&mut x.diags);
     policy::null_garbled_texts(&mut x.fields, &pages.flavour);
     x.threshold_consistent = threshold::check(x.document.kind.as_deref(), &x.fields).take(&mut x.diags);

@@ -5,6 +5,10 @@
 //! Per kind: `total` key entries, `found` (a field matched), `right` (equal value), and
 //! `wrong` (a non-null value that differs: worse than a miss). `left_out` entries (marks no
 //! careful reader could place) count `guessed` when the record still gives a value.
+//!
+//! Calibration: the same judgements counted per certainty level the record gave the value
+//! (`exact`, `inferred`, `unknown`): right, wrong, null. A `null` marked `exact` where the
+//! key holds a value counts as wrong (the record said "the source shows it empty").
 
 use crate::normalize::key;
 use serde::Serialize;
@@ -33,6 +37,39 @@ impl Tally {
     }
 }
 
+/// Right / wrong / null among the values given at one certainty level.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Level {
+    pub right: usize,
+    pub wrong: usize,
+    pub null: usize,
+}
+
+/// Per certainty level (document fields carry none and are not counted here).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Calibration {
+    pub exact: Level,
+    pub inferred: Level,
+    pub unknown: Level,
+}
+
+impl Calibration {
+    fn level(&mut self, certainty: &str) -> &mut Level {
+        match certainty {
+            "exact" => &mut self.exact,
+            "inferred" => &mut self.inferred,
+            _ => &mut self.unknown,
+        }
+    }
+    pub fn add(&mut self, o: &Calibration) {
+        for (a, b) in [(&mut self.exact, &o.exact), (&mut self.inferred, &o.inferred), (&mut self.unknown, &o.unknown)] {
+            a.right += b.right;
+            a.wrong += b.wrong;
+            a.null += b.null;
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Miss {
     pub kind: &'static str,
@@ -41,6 +78,8 @@ pub struct Miss {
     pub got: String,
     /// "`not_found`", "null", "wrong"
     pub how: &'static str,
+    /// the certainty the record gave the value (`None`: no field, or a document field)
+    pub certainty: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +94,8 @@ pub struct Score {
     pub sections: std::collections::BTreeMap<String, Tally>,
     pub left_out: usize,
     pub left_out_guessed: usize,
+    /// right / wrong / null per certainty level
+    pub calibration: Calibration,
     pub misses: Vec<Miss>,
 }
 
@@ -140,24 +181,91 @@ fn entry_name(e: &Value) -> String {
     s
 }
 
+/// A value the record gives for a key entry: `None` when no field matched.
+#[derive(Clone, Copy)]
+struct Seen<'a> {
+    value: Option<&'a Value>,
+    certainty: Option<&'a str>,
+}
+
+impl<'a> Seen<'a> {
+    /// The value of a field (choice, text), or of one option of a checkbox field.
+    fn of(field: Option<&'a Value>, value_key: &str) -> Seen<'a> {
+        Seen {
+            value: field.map(|f| f.get(value_key).unwrap_or(&Value::Null)),
+            certainty: field.and_then(|f| f.get("certainty")).and_then(|c| c.as_str()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Right,
+    Wrong,
+    Null,
+    NotFound,
+}
+
 /// Compare one value; record the outcome in the tally and the misses.
-fn judge(t: &mut Tally, misses: &mut Vec<Miss>, kind: &'static str, name: String, expected: Option<&Value>, got: Option<&Value>) {
+fn judge(t: &mut Tally, misses: &mut Vec<Miss>, kind: &'static str, name: String, expected: Option<&Value>, seen: Seen) -> Outcome {
     t.total += 1;
-    let Some(got) = got else {
-        misses.push(Miss { kind, entry: name, expected: show(expected), got: show(None), how: "not_found" });
-        return;
+    let certainty = seen.certainty.map(str::to_string);
+    let Some(got) = seen.value else {
+        misses.push(Miss { kind, entry: name, expected: show(expected), got: show(None), how: "not_found", certainty });
+        return Outcome::NotFound;
     };
     t.found += 1;
     let e = expected.and_then(norm_value);
     let g = norm_value(got);
     if e == g {
         t.right += 1;
+        Outcome::Right
     } else if g.is_none() {
-        misses.push(Miss { kind, entry: name, expected: show(expected), got: show(Some(got)), how: "null" });
+        misses.push(Miss { kind, entry: name, expected: show(expected), got: show(Some(got)), how: "null", certainty });
+        Outcome::Null
     } else {
         t.wrong += 1;
-        misses.push(Miss { kind, entry: name, expected: show(expected), got: show(Some(got)), how: "wrong" });
+        misses.push(Miss { kind, entry: name, expected: show(expected), got: show(Some(got)), how: "wrong", certainty });
+        Outcome::Wrong
     }
+}
+
+/// Count one judged value at its certainty level; a null said `exact` (the source shows the
+/// field empty) where the key holds a value is wrong.
+fn calibrate(cal: &mut Calibration, seen: Seen, outcome: Outcome) {
+    let certainty = seen.certainty.unwrap_or("unknown");
+    let level = cal.level(certainty);
+    match outcome {
+        Outcome::Right => level.right += 1,
+        Outcome::Wrong => level.wrong += 1,
+        Outcome::Null if certainty == "exact" => level.wrong += 1,
+        Outcome::Null => level.null += 1,
+        Outcome::NotFound => {}
+    }
+}
+
+/// The value an entry of the given kind names in the record.
+fn seen<'r>(record: &'r Value, kind: &str, e: &Value) -> Seen<'r> {
+    match kind {
+        "checks" => {
+            let f = find_field(record, "checkboxes", e);
+            let o = f.and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or("")));
+            Seen::of(o, "checked")
+        }
+        "choices" => Seen::of(find_field(record, "choice", e), "value"),
+        _ => Seen::of(find_field(record, "text", e), "value"),
+    }
+}
+
+fn expected<'e>(kind: &str, e: &'e Value) -> Option<&'e Value> {
+    if kind == "checks" { e.get("checked") } else { e.get("value") }
+}
+
+const KINDS: [&str; 3] = ["choices", "checks", "texts"];
+
+fn left_out_guessed(record: &Value, e: &Value) -> bool {
+    let kind = e.get("kind").and_then(|k| k.as_str()).unwrap_or("");
+    KINDS.contains(&kind) && kind != "texts" && seen(record, kind, e).value.is_some_and(|v| !v.is_null())
 }
 
 #[must_use]
@@ -172,6 +280,7 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
         sections: std::collections::BTreeMap::default(),
         left_out: 0,
         left_out_guessed: 0,
+        calibration: Calibration::default(),
         misses: vec![],
     };
     if let Some(doc) = key_doc.get("document").and_then(|d| d.as_object()) {
@@ -181,56 +290,31 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
                 Some(Value::Null) | None => Some(&Value::Null),
                 g => g,
             };
-            judge(&mut s.document, &mut s.misses, "document", format!("document.{k}"), Some(v), got);
+            judge(&mut s.document, &mut s.misses, "document", format!("document.{k}"), Some(v), Seen { value: got, certainty: None });
         }
     }
     let entries = |name: &str| key_doc.get(name).and_then(|v| v.as_array()).cloned().unwrap_or_default();
-    for e in entries("choices") {
-        let f = find_field(record, "choice", &e);
-        judge(&mut s.choices, &mut s.misses, "choices", entry_name(&e), e.get("value"), f.map(|f| f.get("value").unwrap_or(&Value::Null)));
-    }
-    for e in entries("checks") {
-        let f = find_field(record, "checkboxes", &e);
-        let got = f
-            .and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or("")))
-            .map(|o| o.get("checked").unwrap_or(&Value::Null));
-        judge(&mut s.checks, &mut s.misses, "checks", entry_name(&e), e.get("checked"), got);
-    }
-    for e in entries("texts") {
-        let f = find_field(record, "text", &e);
-        judge(&mut s.texts, &mut s.misses, "texts", entry_name(&e), e.get("value"), f.map(|f| f.get("value").unwrap_or(&Value::Null)));
+    let mut sections: std::collections::BTreeMap<String, Tally> = std::collections::BTreeMap::default();
+    sections.insert("document".into(), s.document.clone());
+    for kind in KINDS {
+        for e in entries(kind) {
+            let got = seen(record, kind, &e);
+            let t = match kind {
+                "choices" => &mut s.choices,
+                "checks" => &mut s.checks,
+                _ => &mut s.texts,
+            };
+            let outcome = judge(t, &mut s.misses, kind_name(kind), entry_name(&e), expected(kind, &e), got);
+            calibrate(&mut s.calibration, got, outcome);
+            // per section of the form
+            let sec = e.get("where").and_then(|w| w.get(0)).and_then(|w| w.as_str()).unwrap_or("?").to_string();
+            judge(sections.entry(sec).or_default(), &mut Vec::new(), "section", String::new(), expected(kind, &e), got);
+        }
     }
     for e in entries("left_out") {
         s.left_out += 1;
-        let kind = e.get("kind").and_then(|k| k.as_str()).unwrap_or("");
-        let guessed = match kind {
-            "checks" => find_field(record, "checkboxes", &e)
-                .and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or("")))
-                .is_some_and(|o| !o.get("checked").unwrap_or(&Value::Null).is_null()),
-            "choices" => find_field(record, "choice", &e).is_some_and(|f| !f.get("value").unwrap_or(&Value::Null).is_null()),
-            _ => false,
-        };
-        if guessed {
+        if left_out_guessed(record, &e) {
             s.left_out_guessed += 1;
-        }
-    }
-    // per section: recount from the entries (document entries under "document")
-    let mut sections: std::collections::BTreeMap<String, Tally> = std::collections::BTreeMap::default();
-    sections.insert("document".into(), s.document.clone());
-    for (kind, ty) in [("choices", "choice"), ("checks", "checkboxes"), ("texts", "text")] {
-        for e in entries(kind) {
-            let sec = e.get("where").and_then(|w| w.get(0)).and_then(|w| w.as_str()).unwrap_or("?").to_string();
-            let mut scratch = Vec::new();
-            let t = sections.entry(sec).or_default();
-            let f = find_field(record, ty, &e);
-            let got = match kind {
-                "checks" => f
-                    .and_then(|f| find_option(f, e.get("option").and_then(|o| o.as_str()).unwrap_or("")))
-                    .map(|o| o.get("checked").unwrap_or(&Value::Null)),
-                _ => f.map(|f| f.get("value").unwrap_or(&Value::Null)),
-            };
-            let expected = if kind == "checks" { e.get("checked") } else { e.get("value") };
-            judge(t, &mut scratch, "section", String::new(), expected, got);
         }
     }
     s.sections = sections;
@@ -242,7 +326,27 @@ pub fn score(record: &Value, key_doc: &Value, key_name: &str) -> Score {
     s
 }
 
+fn kind_name(kind: &str) -> &'static str {
+    match kind {
+        "choices" => "choices",
+        "checks" => "checks",
+        _ => "texts",
+    }
+}
+
 impl Score {
+    /// A miss the record marked `exact`: a wrong value, or a null said to be shown empty.
+    #[must_use]
+    pub fn is_wrong_exact(&self, m: &Miss) -> bool {
+        m.certainty.as_deref() == Some("exact") && (m.how == "wrong" || m.how == "null")
+    }
+
+    /// Every value the record marked `exact` that the key contradicts.
+    #[must_use]
+    pub fn wrong_exact(&self) -> Vec<&Miss> {
+        self.misses.iter().filter(|m| self.is_wrong_exact(m)).collect()
+    }
+
     /// One line: `document r/t choices r/t checks r/t texts r/t wrong n`.
     #[must_use]
     pub fn summary_line(&self) -> String {
@@ -283,8 +387,21 @@ pub fn render(s: &Score) -> String {
         .collect();
     let _ = writeln!(out, "  sections  {}", per.join("; "));
     let _ = writeln!(out, "  left_out  {} (record still gives a value on {})", s.left_out, s.left_out_guessed);
+    out.push_str(&render_calibration(&s.calibration));
     for m in &s.misses {
-        let _ = writeln!(out, "  MISS {:<8} {:<9} {}: expected {:?}, got {:?}", m.how, m.kind, m.entry, m.expected, m.got);
+        let c = m.certainty.as_deref().unwrap_or("-");
+        let flag = if s.is_wrong_exact(m) { " WRONG-EXACT" } else { "" };
+        let _ = writeln!(out, "  MISS {:<8} {:<9} {c:<8} {}: expected {:?}, got {:?}{flag}", m.how, m.kind, m.entry, m.expected, m.got);
+    }
+    out
+}
+
+/// The calibration table: right / wrong / null per certainty level.
+#[must_use]
+pub fn render_calibration(c: &Calibration) -> String {
+    let mut out = String::from("  certainty     right  wrong   null\n");
+    for (name, l) in [("exact", &c.exact), ("inferred", &c.inferred), ("unknown", &c.unknown)] {
+        let _ = writeln!(out, "  {name:<10} {:>8} {:>6} {:>6}", l.right, l.wrong, l.null);
     }
     out
 }
@@ -320,6 +437,33 @@ mod tests {
         assert_eq!(s.all.wrong, 2);
         assert_eq!(s.sections["I"], Tally { total: 5, found: 4, right: 2, wrong: 1 });
         assert!(render(&s).contains("I 2/5"));
+    }
+
+    #[test]
+    fn calibration_counts_per_certainty_and_an_exact_null_is_wrong() {
+        let rec = json!({"fields": [
+          {"path": ["I","1","1"], "label": "事務の名称", "type": "text", "value": null, "certainty": "exact"},
+          {"path": ["I","1","2"], "label": "事務の内容", "type": "text", "value": null, "certainty": "inferred"},
+          {"path": ["I","7","1"], "label": "部署", "type": "text", "value": "総務課", "certainty": "exact"},
+          {"path": ["I","7","2"], "label": "所属長の役職名", "type": "text", "value": "課長", "certainty": "inferred"},
+          {"path": ["I","2","システム1","3"], "label": "他のシステムとの接続", "type": "checkboxes", "value": null,
+           "options": [{"label": "宛名システム等", "checked": null, "detail": null, "certainty": "unknown"}]}
+        ]});
+        let k = json!({"texts": [
+            {"where": ["I","1"], "label": "事務の名称", "value": "税務事務"},
+            {"where": ["I","1"], "label": "事務の内容", "value": "賦課"},
+            {"where": ["I","7"], "label": "部署", "value": "総務課"},
+            {"where": ["I","7"], "label": "所属長の役職名", "value": "部長"}],
+          "checks": [{"where": ["I","2","システム1"], "label": "他のシステムとの接続", "option": "宛名システム等", "checked": true}]});
+        let s = score(&rec, &k, "k");
+        let c = &s.calibration;
+        assert_eq!(c.exact, Level { right: 1, wrong: 1, null: 0 });
+        assert_eq!(c.inferred, Level { right: 0, wrong: 1, null: 1 });
+        assert_eq!(c.unknown, Level { right: 0, wrong: 0, null: 1 });
+        // the exact null is a miss said exact; the tally keeps it a null, not a wrong value
+        assert_eq!(s.wrong_exact().len(), 1);
+        assert_eq!(s.texts.wrong, 1);
+        assert!(render(&s).contains("WRONG-EXACT"));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use super::marks::{BodyPieces, Piece, lone_marks, pieces};
 use super::pages::{GroupHeading, model_pages};
-use super::{Certainty, Doc};
+use super::{Certainty, Doc, Layout};
 use crate::diag::{Code, Diag};
 use crate::form::pos_delta;
 use crate::form::scan::{LabelAt, key_to_text_offset};
@@ -157,7 +157,14 @@ pub(super) fn read_boxes(
         .zip(work)
         .zip(stray)
         .zip(paged.results)
-        .map(|(((h, w), stray), paged)| paged.unwrap_or_else(|| settle(doc.tpls.list(h.list), &w, stray, doc.flattened)))
+        .map(|(((h, w), stray), paged)| {
+            paged.unwrap_or_else(|| {
+                // in a text dump, a box away from the label's lines was placed by proximity;
+                // table cells and PDF geometry keep each grid in its own cell
+                let near = if doc.layout == Layout::Lines { near_lines(h.at.end_line, &w) } else { (0..lines.len()).collect() };
+                settle(doc.tpls.list(h.list), &w, &near, stray, doc.flattened)
+            })
+        })
         .collect();
     for (h, d) in paged.unmodelled {
         results[h].diags.push(d);
@@ -170,6 +177,19 @@ pub(super) fn read_boxes(
 /// are loose pieces like any other; the label text before them is no piece of a box.
 fn has_whole_box(ps: &[Piece]) -> bool {
     ps.iter().any(|p| matches!(p, Piece::Box { label, .. } if !label.trim().is_empty()))
+}
+
+/// The label's line and the piece lines given to its group that follow it without a gap:
+/// a whole box there is its option's own; one further away was given by proximity.
+fn near_lines(label_end: usize, work: &[Work]) -> HashSet<usize> {
+    let given: HashSet<usize> = work.iter().filter_map(|w| if let Work::Piece(l, _) = w { Some(*l) } else { None }).collect();
+    let mut near = HashSet::from([label_end]);
+    let mut next = label_end + 1;
+    while given.contains(&next) {
+        near.insert(next);
+        next += 1;
+    }
+    near
 }
 
 /// Inline pieces (after the label on its own line) and the switch's own open bracket.
@@ -301,12 +321,31 @@ struct Said {
     loose_opens: Vec<bool>,
     /// lone marks
     lone: usize,
+    /// how many times each option's label was given (a box or a close)
+    named: Vec<usize>,
+    /// a whole box of the option was read away from the label's lines
+    far: Vec<bool>,
+}
+
+impl Said {
+    /// An option named twice: the group was given pieces of another group's grid too (a
+    /// scrambled page), so which box is whose was decided by proximity.
+    fn mixed(&self) -> bool {
+        self.named.iter().any(|&n| n > 1)
+    }
 }
 
 /// Read the pieces in order: whole boxes, closes, and which option each open follows.
-fn read_work(list: &OptionList, work: &[Work]) -> Said {
+fn read_work(list: &OptionList, work: &[Work], near: &HashSet<usize>) -> Said {
     let n = list.options.len();
-    let mut s = Said { exact: vec![None; n], conflict: vec![false; n], detail: vec![None; n], ..Said::default() };
+    let mut s = Said {
+        exact: vec![None; n],
+        conflict: vec![false; n],
+        detail: vec![None; n],
+        named: vec![0; n],
+        far: vec![false; n],
+        ..Said::default()
+    };
     let mut prev: Option<(usize, usize)> = None; // (line, option)
     for w in work {
         let (line, p) = match w {
@@ -321,11 +360,13 @@ fn read_work(list: &OptionList, work: &[Work]) -> Said {
                 let o = match_opt(list, label);
                 prev = o.map(|o| (line, o));
                 let Some(o) = o else { continue };
+                s.named[o] += 1;
                 if let Piece::Box { mark, .. } = p {
                     if s.exact[o].is_some_and(|m| m != *mark) {
                         s.conflict[o] = true;
                     }
                     s.exact[o] = Some(*mark);
+                    s.far[o] |= !near.contains(&line);
                 } else {
                     s.closes.push(o);
                 }
@@ -347,14 +388,17 @@ fn read_work(list: &OptionList, work: &[Work]) -> Said {
 type Placed = Option<(Option<bool>, Certainty)>;
 
 /// Settle every box of a group from what it was given.
-pub(super) fn settle(list: &OptionList, work: &[Work], doc_has_marks: bool, flattened: bool) -> BoxResult {
-    let mut s = read_work(list, work);
+pub(super) fn settle(list: &OptionList, work: &[Work], near: &HashSet<usize>, doc_has_marks: bool, flattened: bool) -> BoxResult {
+    let mut s = read_work(list, work, near);
     let mut diags = Vec::new();
-    let mut placed: Vec<Placed> = s
-        .exact
-        .iter()
-        .zip(&s.conflict)
-        .map(|(e, &c)| e.map(|m| if c { (None, Certainty::Unknown) } else { (Some(m), Certainty::Exact) }))
+    // a whole box is exact on the label's lines, unless the group's pieces mix in another
+    // grid's; elsewhere it was given to the group by proximity
+    let mixed = s.mixed();
+    let mut placed: Vec<Placed> = (0..s.exact.len())
+        .map(|o| {
+            let whole = if mixed || s.far[o] { Certainty::Inferred } else { Certainty::Exact };
+            s.exact[o].map(|m| if s.conflict[o] { (None, Certainty::Unknown) } else { (Some(m), whole) })
+        })
         .collect();
     if flattened {
         // flattened pages: a `[` ending one line and a `]` starting another look like one
@@ -482,7 +526,8 @@ mod tests {
                 }
             }
         }
-        settle(t.list(li), &work, true, false)
+        let near = (0..lines_txt.len()).collect();
+        settle(t.list(li), &work, &near, true, false)
     }
 
     fn checked(r: &BoxResult) -> Vec<Option<bool>> {

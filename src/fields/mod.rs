@@ -4,6 +4,7 @@
 pub mod checkbox;
 mod choice;
 mod flattened;
+mod hygiene;
 pub mod marks;
 mod pages;
 mod text;
@@ -18,11 +19,12 @@ use crate::input::Line;
 use checkbox::{BoxHit, BoxOut, read_boxes};
 use choice::{Job, place_choices};
 use flattened::labels_first;
+use hygiene::Clean;
 use marks::BodyPieces;
 use pages::GroupHeading;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
-use text::read_text;
+use text::{Placed, read_text};
 
 /// How the input's lines were made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,7 +196,15 @@ impl Reader<'_, '_> {
             };
             match fs.kind {
                 // flattened pages: where a value ends is not known (labels_first may tell)
-                FieldKind::Text if !doc.flattened => out.value = read_text(doc, &h.at, &self.label_lines),
+                FieldKind::Text if !doc.flattened => {
+                    let (value, how) = read_text(doc, &h.at, &self.label_lines);
+                    if how != Placed::OwnLine {
+                        // read by proximity or order, or nothing found next to the label
+                        // (which does not show the field empty): never exact
+                        out.certainty = Certainty::Inferred;
+                    }
+                    out.value = value.and_then(|v| hygiene(doc, &mut self.diags, &mut out, h.field, v));
+                }
                 FieldKind::Choice(list) => {
                     out.options = Options::Choice(doc.tpls.list(list).options.iter().map(|o| o.label.clone()).collect());
                     self.choice_jobs.push(Job { field: index, hit: hi, list });
@@ -203,7 +213,9 @@ impl Reader<'_, '_> {
                     self.box_jobs
                         .push((index, BoxHit { at: h.at, list, switch: fs.role == FieldRole::Switch, group: fs.group.zip(h.group_n) }));
                 }
-                FieldKind::Text | FieldKind::None => {}
+                // flattened: only labels_first may place a value, and never exactly
+                FieldKind::Text => out.certainty = Certainty::Inferred,
+                FieldKind::None => {}
             }
             self.fields.push(out);
         }
@@ -213,7 +225,7 @@ impl Reader<'_, '_> {
     fn unknown_fields(&mut self, unknowns: &[Unknown]) {
         let (doc, t) = (self.doc, self.doc.form);
         for (k, u) in unknowns.iter().enumerate() {
-            let value = if doc.flattened { None } else { read_text(doc, &u.at, &self.label_lines) };
+            let value = if doc.flattened { None } else { read_text(doc, &u.at, &self.label_lines).0 };
             let out = FieldOut {
                 path: u.path.clone(),
                 label: u.label.clone(),
@@ -243,14 +255,39 @@ impl Reader<'_, '_> {
         let results = read_boxes(self.doc, &box_hits, &choice_lines, &self.label_lines, body_pieces, &self.group_headings);
         for (&(fi, _), r) in self.box_jobs.iter().zip(results) {
             let f = &mut self.fields[fi];
-            f.certainty = r.certainty;
+            // a group placed in its instance by proximity: none of its boxes is exact
+            let owner_inferred = f.certainty == Certainty::Inferred;
+            let mut boxes = r.boxes;
+            if owner_inferred {
+                for b in boxes.iter_mut().filter(|b| b.certainty == Certainty::Exact) {
+                    b.certainty = Certainty::Inferred;
+                }
+            }
+            f.certainty = if owner_inferred && r.certainty == Certainty::Exact { Certainty::Inferred } else { r.certainty };
             f.value = r.other_text;
             for d in r.diags {
                 self.diags.push(d.field(&f.id()).at(f.at));
             }
-            f.options = Options::Boxes(r.boxes);
+            f.options = Options::Boxes(boxes);
         }
     }
+}
+
+/// A text value without its neighbours' pieces (see `hygiene`): cut or dropped, said.
+fn hygiene(doc: &Doc, diags: &mut Vec<Diag>, out: &mut FieldOut, field: usize, v: String) -> Option<String> {
+    let (kept, msg) = match hygiene::clean(doc.tpls, doc.form, field, v) {
+        Clean::Kept(v) => return Some(v),
+        Clean::Cut { kept, seen } => {
+            out.certainty = Certainty::Inferred;
+            (Some(kept), format!("cut 「{seen}」 from the end of the value (a neighbour's heading or detail)"))
+        }
+        Clean::Dropped(why) => {
+            out.certainty = Certainty::Unknown;
+            (None, format!("{why}: not this field's value"))
+        }
+    };
+    diags.push(Diag::new(Code::ValueFragment, msg).field(&out.id()).at(out.at));
+    kept
 }
 
 /// Read the fields of a small 様式4 text written in a test.

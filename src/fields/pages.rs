@@ -175,7 +175,8 @@ impl ListCtx<'_, '_> {
             if page.k == 1 {
                 let h = on_page[0];
                 matched.push(Matched { first: page.lines[0], last: page.lines[page.lines.len() - 1], hit: h });
-                out.results[h] = Some(settle(self.list, &self.work(page), stray[h], false));
+                // placed by the page's order, not by a box on its label's lines: never exact
+                out.results[h] = Some(settle(self.list, &self.work(page), &HashSet::new(), stray[h], false));
             } else {
                 for (&h, r) in on_page.iter().zip(self.agree(page, on_page)) {
                     out.results[h] = Some(r);

@@ -61,13 +61,25 @@ fn tail_raw(l: &Line, off: usize) -> String {
     String::new()
 }
 
+/// Where a text value was read, which sets its certainty: only a value wholly on its
+/// label's own line (or in the cell next to it) admits one reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Placed {
+    /// on the label's line / in the label's row, and nothing more
+    OwnLine,
+    /// wholly or partly from lines below or above the label (order, proximity)
+    Near,
+    /// nothing was found
+    Nothing,
+}
+
 /// The text after a label: the rest of its line and the lines below it, until the next
-/// label (`stops`), heading, bracket or option list.
-pub(super) fn read_text(doc: &Doc, at: &LabelAt, stops: &HashSet<usize>) -> Option<String> {
+/// label (`stops`), heading, bracket or option list; and where it was read.
+pub(super) fn read_text(doc: &Doc, at: &LabelAt, stops: &HashSet<usize>) -> (Option<String>, Placed) {
     let lines = doc.lines;
     let first = first_part(&lines[at.end_line], at);
     if first.starts_with('[') || first.starts_with(']') {
-        return None;
+        return (None, Placed::Nothing);
     }
     let mut parts: Vec<String> = Vec::new();
     // the first part inline: continue only on wrapped lines
@@ -76,22 +88,33 @@ pub(super) fn read_text(doc: &Doc, at: &LabelAt, stops: &HashSet<usize>) -> Opti
         parts.push(first);
         // a value in the next cell of a table row is complete
         if doc.layout == Layout::Cells {
-            return Some(join_wrapped(&parts).replace('\u{2029}', "\n")).filter(|v| !v.trim().is_empty());
+            return placed(Some(join_wrapped(&parts).replace('\u{2029}', "\n")), Placed::OwnLine);
         }
     } else if at.end_line == at.line && at.line > 0 && value_above(lines, at.line, stops) {
-        return Some(lines[at.line - 1].raw.replace('\u{2029}', "\n")).filter(|v| !v.trim().is_empty());
+        return placed(Some(lines[at.line - 1].raw.replace('\u{2029}', "\n")), Placed::Near);
     }
     let wrapped = lines.get(at.end_line + 1).is_some_and(|n| n.pos == lines[at.end_line].pos + 1 && !stops.contains(&(at.end_line + 1)));
+    let mut how = Placed::OwnLine;
     if !inline || wrapped {
-        parts.extend(lines_below(doc, at.end_line, stops, parts.is_empty()));
+        let below = lines_below(doc, at.end_line, stops, parts.is_empty());
+        if !below.is_empty() {
+            how = Placed::Near;
+        }
+        parts.extend(below);
     }
     // a label set vertically in its cell (`再` / `委` / `託`, one character a line) is not a value
     if parts.len() >= 2 && parts.iter().all(|p| p.trim().chars().count() == 1) {
-        return None;
+        return (None, Placed::Nothing);
     }
-    let joined = join_wrapped(&parts).replace('\u{2029}', "\n");
-    let v = joined.trim().to_string();
-    if v.is_empty() { None } else { Some(v) }
+    placed(Some(join_wrapped(&parts).replace('\u{2029}', "\n").trim().to_string()), how)
+}
+
+/// The value, `None` (and `Nothing`) when blank.
+fn placed(v: Option<String>, how: Placed) -> (Option<String>, Placed) {
+    match v.filter(|v| !v.trim().is_empty()) {
+        Some(v) => (Some(v), how),
+        None => (None, Placed::Nothing),
+    }
 }
 
 /// The value on the label's own line (up to the next label on the row), without a ※ note.

@@ -36,7 +36,31 @@ pub fn resolve_owners(t: &Template, hits: Vec<Hit>, headings: &[Heading], lines:
         }
     }
     owners.place_under_parents(&mut kept);
+    // a repeated group whose headings stand out of order (移転先1, 4, 3, 2…) is on a page
+    // read in scrambled order: which instance holds a label there is a guess by proximity
+    let scrambled = scrambled_groups(headings);
+    for h in &mut kept {
+        if h.group_n.is_some() && t.fields[h.field].group.is_some_and(|g| scrambled.contains(&g)) {
+            h.inferred = true;
+        }
+    }
     kept
+}
+
+/// The groups whose numbered headings do not appear in increasing order.
+fn scrambled_groups(headings: &[Heading]) -> HashSet<usize> {
+    let mut last: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
+    let mut out = HashSet::new();
+    let mut order: Vec<&Heading> = headings.iter().collect();
+    order.sort_by_key(|h| h.line);
+    for hd in order {
+        let Some(n) = hd.n else { continue };
+        if last.get(&hd.group).is_some_and(|&p| n < p) {
+            out.insert(hd.group);
+        }
+        last.insert(hd.group, n);
+    }
+    out
 }
 
 /// The cost of an owner `d` positions above a label (negative: below): the nearest above
@@ -81,8 +105,9 @@ impl Owners<'_> {
             h.field = f;
             h.group_n = n;
             if cost > 0 && (t.groups[grp].repeated || cand_groups.len() > 1) {
-                // placed by proximity, not by a heading directly above
-                h.inferred = h.inferred || cost > OWNER_ABOVE;
+                // placed by proximity, not by a heading directly above; or by elimination,
+                // a nearer heading having this label already
+                h.inferred = h.inferred || cost > OWNER_ABOVE || self.nearer_taken(h, &cand_groups, cost);
             }
             self.taken.insert((grp, n, label));
             return true;
@@ -123,6 +148,14 @@ impl Owners<'_> {
             }
         }
         best
+    }
+
+    /// A heading of a candidate group nearer than `cost` whose instance has the label already.
+    fn nearer_taken(&self, h: &Hit, cand_groups: &[(usize, usize)], cost: i64) -> bool {
+        self.headings.iter().any(|hd| {
+            cand_groups.iter().any(|(g2, _)| *g2 == hd.group)
+                && owner_cost(pos_delta(self.lines[hd.line].pos, self.lines[h.at.line].pos)) < cost
+        })
     }
 
     /// A nested field goes under the nearest parent reading lacking it.
