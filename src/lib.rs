@@ -9,6 +9,7 @@
 //! documents; `score` measures a record against a hand-made answer key. See ARCHITECTURE.md.
 
 pub mod annex;
+pub mod completeness;
 pub mod corpus;
 pub mod cover;
 pub mod diag;
