@@ -51,7 +51,8 @@ fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
     let mut x = Extraction { source, diags, ..Extraction::default() };
     let lines = &pages.lines;
     if lines.is_empty() {
-        x.diags.push(Diag::new(Code::EmptyInput, "the input holds no text"));
+        let unread = policy::unread(&pages.flavour, &x.diags); // a PDF without a text layer says so
+        x.diags.push(if unread.code == Code::NotAPia { Diag::new(Code::EmptyInput, "the input holds no text") } else { unread });
         return x;
     }
     let tpls = templates();

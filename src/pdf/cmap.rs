@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 /// Most codes one bfrange may map; a wider range is damage, not a font.
 const MAX_RANGE: u32 = 65536;
-/// Most codes one `CMap` maps; a CID font has at most 65,536 glyphs, so more is damage or a bomb.
+/// Most mappings one `CMap` is read for (a code mapped again counts again): a CID font has
+/// at most 65,536 glyphs, so more is damage or a bomb.
 pub(crate) const MAX_CMAP_ENTRIES: usize = 65536;
 /// Most codespace ranges kept; real `CMaps` have a handful, and each costs every code split.
 const MAX_CODESPACE_RANGES: usize = 64;
@@ -21,6 +22,8 @@ pub(crate) type CodeRange = (usize, Vec<u8>, Vec<u8>);
 pub(crate) struct CMap {
     pub(crate) codespace: Vec<CodeRange>,
     pub(crate) map: HashMap<u32, String>,
+    /// mappings read so far (counted against [`MAX_CMAP_ENTRIES`])
+    read: usize,
     /// mappings dropped by the budgets ([`MAX_CMAP_ENTRIES`], [`MAX_MAPPED_UNITS`])
     pub(crate) dropped: usize,
 }
@@ -28,10 +31,11 @@ pub(crate) struct CMap {
 impl CMap {
     /// Maps `code` to the UTF-16 `units`, within the budgets (else counts it as dropped).
     fn insert(&mut self, code: u32, units: &[u16]) {
-        if units.len() > MAX_MAPPED_UNITS || (self.map.len() >= MAX_CMAP_ENTRIES && !self.map.contains_key(&code)) {
+        if units.len() > MAX_MAPPED_UNITS || self.read >= MAX_CMAP_ENTRIES {
             self.dropped += 1;
             return;
         }
+        self.read += 1;
         self.map.insert(code, String::from_utf16_lossy(units));
     }
 }
@@ -250,15 +254,21 @@ fn bfrange(toks: &[Tok], mut i: usize, cm: &mut CMap) -> usize {
     loop {
         match (toks.get(i), toks.get(i + 1), toks.get(i + 2)) {
             (Some(Tok::Hex(lo)), Some(Tok::Hex(hi)), Some(Tok::Hex(dst))) => {
-                let (lo, hi) = (be(lo), be(hi));
+                let (lo, mut hi) = (be(lo), be(hi));
                 if hi >= lo && hi - lo < MAX_RANGE {
                     // consecutive codes map to consecutive last code units
                     let mut units = utf16be_units(dst);
-                    if units.len() > MAX_MAPPED_UNITS || cm.map.len() >= MAX_CMAP_ENTRIES {
-                        // over a budget: the whole range is dropped, without a loop over it
-                        cm.dropped += usize::try_from(hi - lo).unwrap_or(usize::MAX).saturating_add(1);
+                    let len = usize::try_from(hi - lo).unwrap_or(usize::MAX).saturating_add(1);
+                    let left = MAX_CMAP_ENTRIES - cm.read;
+                    // over a budget: the range (or what exceeds it) is dropped without a loop
+                    if units.len() > MAX_MAPPED_UNITS || left == 0 {
+                        cm.dropped += len;
                         i += 3;
                         continue;
+                    }
+                    if len > left {
+                        cm.dropped += len - left;
+                        hi = lo + u32::try_from(left - 1).unwrap_or(0);
                     }
                     for code in lo..=hi {
                         cm.insert(code, &units);

@@ -105,9 +105,12 @@ pub(crate) fn load_font(doc: &Document, d: &Dictionary, name: &str, diags: &mut 
     } else {
         load_simple(doc, d, &mut f);
     }
-    if let Some(Object::Stream(s)) = dict_get(doc, d, b"ToUnicode")
-        && let Some(data) = cmap_data(s)
-    {
+    if let Some(Object::Stream(s)) = dict_get(doc, d, b"ToUnicode") {
+        let Some(data) = cmap_data(s) else {
+            let msg = format!("font {name}: its ToUnicode CMap is damaged or over the budget of a CMap stream; its text is not read");
+            diags.push(Diag::new(Code::PdfTooComplex, msg));
+            return f;
+        };
         let cm = parse_cmap(&data);
         if cm.dropped > 0 {
             let msg = format!("font {name}: {} ToUnicode mappings over the CMap budgets were dropped", cm.dropped);

@@ -101,6 +101,9 @@ pub fn read(bytes: &[u8]) -> Result<Warned<Vec<Page>>, PdfError> {
     if page_ids.is_empty() {
         return Err(PdfError::Unreadable("no page can be found (the page tree is missing, empty or cyclic)".into()));
     }
+    if page_ids.values().all(|id| doc.get_dictionary(*id).is_err()) {
+        return Err(PdfError::Unreadable("no page object can be read (the page tree names no page dictionary)".into()));
+    }
     if page_ids.len() > objects::MAX_PAGES {
         return Err(PdfError::TooLarge(format!("it has {} pages, more than {}", page_ids.len(), objects::MAX_PAGES)));
     }
