@@ -2,13 +2,16 @@
 //! a warning when it is cut: `truncated` (it ends before its form does: a file or download
 //! cut short) or `fragment` (sections before the first one read are missing too: an excerpt).
 //!
-//! Sections count as found by their headings; items by the fields read in them. A record can
+//! A section counts as found by its heading or by a field read in it (a conversion may lose
+//! a heading, not the section); items by the fields read in them. A text that lost its
+//! ideographs (`glyphs_lost`) loses headings too, so it gets no cut warning. A record can
 //! then tell a whole document from a part of one.
 
 use crate::diag::{Code, Diag, Warned};
 use crate::fields::FieldOut;
 use crate::form::Sections;
 use crate::form::template::Template;
+use crate::input::Flavour;
 use std::collections::BTreeSet;
 
 /// What of its form a document holds.
@@ -26,8 +29,10 @@ pub struct Completeness {
 
 /// The sections and items found; `truncated` or `fragment` when the document is cut.
 #[must_use]
-pub fn check(t: &Template, sections: &Sections, fields: &[FieldOut]) -> Warned<Completeness> {
-    let found: BTreeSet<usize> = sections.iter().map(|s| s.section).collect();
+pub fn check(t: &Template, sections: &Sections, fields: &[FieldOut], flavour: &Flavour) -> Warned<Completeness> {
+    let mut found: BTreeSet<usize> = sections.iter().map(|s| s.section).collect();
+    let read_in = |f: &FieldOut| t.sections.iter().position(|s| f.path.first() == Some(&s.roman));
+    found.extend(fields.iter().filter_map(read_in));
     let items: BTreeSet<(&str, &str)> = fields.iter().filter_map(|f| Some((f.path.first()?.as_str(), f.path.get(1)?.as_str()))).collect();
     let roman = |i: usize| t.sections[i].roman.clone();
     let c = Completeness {
@@ -37,6 +42,9 @@ pub fn check(t: &Template, sections: &Sections, fields: &[FieldOut]) -> Warned<C
         items_found: items.len(),
     };
     let mut diags = Vec::new();
+    if flavour.glyphs_lost {
+        return Warned::new(c, diags);
+    }
     if let (Some(&first), Some(&last)) = (found.first(), found.last()) {
         let end = t.sections.len() - 1;
         let list = c.found.join(", ");

@@ -69,7 +69,7 @@ fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
     let layout = if pages.format == Format::Text { Layout::Lines } else { Layout::Cells };
     let doc = Doc { tpls, form: t, lines, sections, body: body.range.clone(), layout, flattened: pages.flavour.flattened };
     x.fields = fields::read_fields(&doc).take(&mut x.diags);
-    x.completeness = Some(crate::completeness::check(t, sections, &x.fields).take(&mut x.diags));
+    x.completeness = Some(crate::completeness::check(t, sections, &x.fields, &pages.flavour).take(&mut x.diags));
     x.document = policy::document(cover, tpls, t, sections, &x.fields, &pages.flavour).take(&mut x.diags);
     policy::null_garbled_texts(&mut x.fields, &pages.flavour);
     x.tables = annex::read(t, lines, &body).take(&mut x.diags);
