@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz each target for a set time: fuzz/run.sh [SECONDS] [TARGET...]
 # (default 1800 s, targets pdf text cmap). Needs the nightly toolchain and cargo-fuzz
-# (`cargo install cargo-fuzz`). Targets run one after another unless PARALLEL=1.
+# (`cargo install cargo-fuzz`). Targets run one after another unless PARALLEL=1, under nice.
 #
 # Seeds come from fixtures/ (copied into fuzz/corpus/TARGET, not committed). libFuzzer runs
 # in fork mode and goes on after a crash, an out-of-memory (> 2 GB) or a slow input (> 10 s);
@@ -26,10 +26,12 @@ seed() {
   esac
   cp "regressions/$t"/* "$dir"/ 2>/dev/null || true
 }
+cargo +nightly fuzz build
+bin=target/x86_64-unknown-linux-gnu/release
 run() {
   local t=$1
   seed "$t"
-  cargo +nightly fuzz run "$t" "corpus/$t" -- \
+  nice -n 19 "$bin/$t" "corpus/$t" \
     -max_total_time="$secs" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
     -rss_limit_mb=2048 -timeout=10 -max_len=1048576 -artifact_prefix="artifacts/$t/" \
     > "artifacts/$t.log" 2>&1 || true

@@ -651,3 +651,43 @@ fn a_csv_output_name_writes_csv() {
     assert!(text.starts_with("\u{FEFF}file,sha256"), "{}", &text[..40.min(text.len())]);
     let _ = std::fs::remove_dir_all(&d);
 }
+
+// ---------------------------------------------------------------- --isolate
+
+/// Pids of live processes whose command line holds `needle`.
+fn processes_with(needle: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+        let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+        let zombie = stat.rsplit(')').next().is_some_and(|s| s.trim_start().starts_with('Z'));
+        if !zombie && String::from_utf8_lossy(&cmd).contains(needle) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+#[test]
+fn isolated_children_die_with_their_parent() {
+    let d = temp_dir("orphans");
+    // a text that takes the child a while (under the budget)
+    let p = write(&d, "slow.txt", "リスク１：　目的外の入手が行われるリスク\n①事務\n".repeat((12 << 20) / 70).as_bytes());
+    let needle = p.to_string_lossy().to_string();
+    let mut parent = bin().arg(&p).args(["-q", "--isolate", "--timeout", "600"]).stdout(Stdio::null()).spawn().unwrap();
+    let start = Instant::now();
+    while processes_with(&needle).len() < 2 && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let children: Vec<u32> = processes_with(&needle).into_iter().filter(|&p| p != parent.id()).collect();
+    assert!(!children.is_empty(), "the child did not start");
+    parent.kill().unwrap();
+    let _ = parent.wait();
+    let start = Instant::now();
+    while !processes_with(&needle).is_empty() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(processes_with(&needle).is_empty(), "a child outlived its parent");
+    let _ = std::fs::remove_dir_all(&d);
+}
