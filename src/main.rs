@@ -437,9 +437,11 @@ fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
 }
 
 /// The record reused by `--resume` for input `p`, if the previous output has one for the
-/// same name and bytes (only regular files are read: a FIFO would block).
+/// same name and bytes (only regular files within the input budget are read: a FIFO would
+/// block).
 fn reused(previous: &HashMap<(String, String), Record>, p: &Path) -> Option<Record> {
-    if previous.is_empty() || !std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
+    let budget = pia_extract::source::MAX_PDF_BYTES as u64;
+    if previous.is_empty() || !std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= budget) {
         return None;
     }
     let bytes = std::fs::read(p).ok()?;

@@ -18,7 +18,7 @@ mod layout;
 mod lexer;
 mod objects;
 
-use crate::diag::Warned;
+use crate::diag::{Code, Diag, Warned};
 use lopdf::Document;
 use std::collections::HashMap;
 
@@ -113,7 +113,13 @@ pub fn read(bytes: &[u8]) -> Result<Warned<Vec<Page>>, PdfError> {
     let mut fonts = HashMap::new();
     for (number, page_id) in page_ids {
         let mut page = Page { number, media: objects::media_box(&doc, page_id), ..Default::default() };
-        let content = objects::page_content(&doc, page_id);
+        let (content, whole) = objects::page_content(&doc, page_id);
+        if !whole {
+            diags.push(Diag::new(
+                Code::PdfPageUnreadable,
+                format!("page {number}: a content stream is damaged or over the budget; it is skipped"),
+            ));
+        }
         let resources = objects::page_resources(&doc, page_id);
         let mut interp = interp::Interp { doc: &doc, fonts: &mut fonts, page: &mut page, ops: 0, diags: &mut diags };
         interp.run(&content, resources.as_ref(), interp::GState::default(), 0);

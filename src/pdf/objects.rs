@@ -163,19 +163,21 @@ pub(crate) fn stream_by_id(doc: &Document, id: ObjectId) -> Option<Rc<[u8]>> {
     })
 }
 
-/// A page's content: its content streams (each decompressed once per document), joined.
-pub(crate) fn page_content(doc: &Document, page_id: ObjectId) -> Vec<u8> {
+/// A page's content: its content streams (each decompressed once per document), joined;
+/// false when one of them could not be read (damaged, or over [`MAX_CONTENT`]).
+pub(crate) fn page_content(doc: &Document, page_id: ObjectId) -> (Vec<u8>, bool) {
     let mut out = Vec::new();
+    let mut whole = true;
     for id in doc.get_page_contents(page_id) {
-        if let Some(d) = stream_by_id(doc, id) {
-            if out.len() + d.len() > MAX_CONTENT {
-                break;
+        match stream_by_id(doc, id) {
+            Some(d) if out.len() + d.len() <= MAX_CONTENT => {
+                out.extend_from_slice(&d);
+                out.push(b'\n');
             }
-            out.extend_from_slice(&d);
-            out.push(b'\n');
+            _ => whole = false,
         }
     }
-    out
+    (out, whole)
 }
 
 /// Charges a content stream about to be lexed (`bytes`) or operations run (`ops`) to the
