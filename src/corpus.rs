@@ -6,29 +6,56 @@
 
 use crate::diag::Code;
 use crate::output::record::{Record, error_record, sha256_hex};
+use crate::source::MAX_PDF_BYTES;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsStr;
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub const EXTENSIONS: [&str; 5] = ["pdf", "txt", "md", "html", "htm"];
 
-/// Expand files, folders (recursive, by extension, sorted) and `-` (paths on stdin).
+/// Files and folders met in a walk, by (device, inode): a folder reached twice (a symlink
+/// cycle) is walked once, a file reached twice (a symlink, a hard link) is read once.
+#[derive(Default)]
+struct Seen {
+    dirs: HashSet<(u64, u64)>,
+    files: HashSet<(u64, u64)>,
+}
+
+fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
+    (m.dev(), m.ino())
+}
+
+/// Expand files, folders (recursive, by extension, sorted; symlinks followed, cycles not)
+/// and `-` (paths on stdin, one a line, read as bytes so any file name passes). A folder
+/// that cannot be read stays an input (its record says `unreadable`); a FIFO, socket or
+/// device with a searched extension stays an input (its record says `not_a_file`).
 pub fn expand_inputs(args: &[PathBuf], stdin: &mut dyn std::io::BufRead) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let mut seen = Seen::default();
     for a in args {
         if a.as_os_str() == "-" {
-            let mut line = String::new();
-            while stdin.read_line(&mut line).unwrap_or(0) > 0 {
-                let t = line.trim_end_matches(['\n', '\r']);
+            let mut line = Vec::new();
+            while stdin.read_until(b'\n', &mut line).unwrap_or(0) > 0 {
+                let t = line.strip_suffix(b"\n").unwrap_or(&line);
+                let t = t.strip_suffix(b"\r").unwrap_or(t);
                 if !t.is_empty() {
-                    out.push(PathBuf::from(t));
+                    out.push(PathBuf::from(OsStr::from_bytes(t)));
                 }
                 line.clear();
             }
         } else if a.is_dir() {
             let mut found = Vec::new();
-            walk(a, &mut found);
+            if let Ok(m) = std::fs::metadata(a) {
+                seen.dirs.insert(file_id(&m));
+            }
+            walk(a, &mut found, &mut seen);
             found.sort();
             out.extend(found);
         } else {
@@ -38,16 +65,86 @@ pub fn expand_inputs(args: &[PathBuf], stdin: &mut dyn std::io::BufRead) -> Vec<
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+fn searched(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut Seen) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        out.push(dir.to_path_buf());
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
-            out.push(p);
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_dir() => {
+                if seen.dirs.insert(file_id(&m)) {
+                    walk(&p, out, seen);
+                }
+            }
+            Ok(m) if m.is_file() => {
+                if searched(&p) && seen.files.insert(file_id(&m)) {
+                    out.push(p);
+                }
+            }
+            // not a regular file, or a dangling link: its record says why
+            _ => {
+                if searched(&p) {
+                    out.push(p);
+                }
+            }
         }
     }
+}
+
+/// A path as `source.file`: the path itself when it is UTF-8; otherwise each byte that is
+/// not UTF-8 written `\xHH`, and the raw bytes in hex as the second value (lossless).
+#[must_use]
+pub fn display_name(path: &Path) -> (String, Option<String>) {
+    let bytes = path.as_os_str().as_bytes();
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return (s.to_string(), None);
+    }
+    let mut name = String::new();
+    for chunk in bytes.utf8_chunks() {
+        name.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(name, "\\x{b:02X}");
+        }
+    }
+    let hex = bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    });
+    (name, Some(hex))
+}
+
+/// Reads at most `limit + 1` bytes (enough to know the input is over `limit`).
+fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    f.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The record of an input that is not a readable regular file within the size budget, or
+/// None when it may be read.
+fn refuse(path: &Path, name: &str) -> Option<Record> {
+    let zero = "0".repeat(64);
+    let (code, message) = match std::fs::metadata(path) {
+        Err(e) => (Code::Unreadable, format!("cannot read {name}: {e}")),
+        Ok(m) if m.is_dir() => {
+            let why = std::fs::read_dir(path).err().map_or_else(|| "it is a folder".to_string(), |e| e.to_string());
+            (Code::Unreadable, format!("cannot read the folder {name}: {why}"))
+        }
+        Ok(m) if !m.is_file() => (Code::NotAFile, format!("{name} is not a regular file (a FIFO, socket or device); it is not read")),
+        Ok(m) if m.len() > MAX_PDF_BYTES as u64 => (
+            Code::TooLarge,
+            format!("{name} has {} bytes, more than any input budget ({} MB); it is not read", m.len(), MAX_PDF_BYTES >> 20),
+        ),
+        Ok(_) => return None,
+    };
+    Some(error_record(name, &zero, "text", code, &message))
 }
 
 /// How one input is turned into a record.
@@ -60,40 +157,77 @@ pub enum Mode {
     },
 }
 
+/// One input's record. Its `source.file` is [`display_name`] of the path.
 #[must_use]
 pub fn process_one(path: &Path, mode: Mode) -> Record {
-    let name = path.to_string_lossy().to_string();
-    match mode {
-        Mode::InProcess => match std::fs::read(path) {
-            Ok(bytes) => crate::pipeline::extract(&bytes, &name),
-            Err(e) => error_record(&name, &"0".repeat(64), "text", Code::Unreadable, &format!("cannot read {name}: {e}")),
-        },
-        Mode::Isolated { timeout } => isolated(path, &name, timeout),
+    let (name, raw) = display_name(path);
+    let mut r = if let Some(r) = refuse(path, &name) {
+        r
+    } else {
+        match mode {
+            Mode::InProcess => match read_bounded(path, MAX_PDF_BYTES) {
+                Ok(bytes) => crate::pipeline::extract(&bytes, &name),
+                Err(e) => error_record(&name, &"0".repeat(64), "text", Code::Unreadable, &format!("cannot read {name}: {e}")),
+            },
+            Mode::Isolated { timeout } => isolated(path, &name, timeout),
+        }
+    };
+    r.source.file_bytes = raw;
+    r
+}
+
+/// Address space of an `--isolate` child: a document over it ends as `too_large`.
+const CHILD_MEMORY: u64 = 1 << 30;
+/// Bytes of a child's stderr kept (enough for the allocator's message).
+const CHILD_STDERR_KEPT: u64 = 64 << 10;
+
+/// In the child before exec: the memory limit, and death with the parent (a killed run
+/// leaves no child behind).
+fn child_limits() -> std::io::Result<()> {
+    let limit = libc::rlimit { rlim_cur: CHILD_MEMORY, rlim_max: CHILD_MEMORY };
+    // SAFETY: plain system calls on a stack value; async-signal-safe.
+    unsafe {
+        if libc::setrlimit(libc::RLIMIT_AS, &raw const limit) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // the parent may have died before prctl: then die now
+        if libc::getppid() == 1 {
+            libc::_exit(1);
+        }
     }
+    Ok(())
 }
 
 fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
-    let sha = std::fs::read(path).map_or_else(|_| "0".repeat(64), |b| sha256_hex(&b));
+    let sha = read_bounded(path, MAX_PDF_BYTES).map_or_else(|_| "0".repeat(64), |b| sha256_hex(&b));
     let exe = match std::env::current_exe() {
         Ok(e) => e,
         Err(e) => return error_record(name, &sha, "text", Code::IsolationFailed, &format!("cannot find own executable: {e}")),
     };
-    let child = std::process::Command::new(exe)
-        .arg("__one")
-        .arg(path)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn();
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("__one").arg(path).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    // SAFETY: between fork and exec the child only calls async-signal-safe functions
+    // (setrlimit, prctl, getppid) on values it owns.
+    unsafe { cmd.pre_exec(child_limits) };
+    let child = cmd.spawn();
     let mut child = match child {
         Ok(c) => c,
         Err(e) => return error_record(name, &sha, "text", Code::IsolationFailed, &format!("cannot start a child process: {e}")),
     };
-    // read stdout on a thread so a large record cannot block the child
+    // read stdout and stderr on threads so a large record cannot block the child
     let mut stdout = child.stdout.take().expect("piped");
     let reader = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = std::io::Read::read_to_string(&mut stdout, &mut s);
+        s
+    });
+    let stderr = child.stderr.take().expect("piped");
+    let errors = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.take(CHILD_STDERR_KEPT).read_to_string(&mut s);
         s
     });
     let start = Instant::now();
@@ -105,6 +239,10 @@ fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
                     && let Ok(r) = serde_json::from_str::<Record>(&out)
                 {
                     return r;
+                }
+                if errors.join().unwrap_or_default().contains("memory allocation") {
+                    let message = format!("reading this document needs more than the {} MB memory budget of --isolate", CHILD_MEMORY >> 20);
+                    return error_record(name, &sha, "text", Code::TooLarge, &message);
                 }
                 return error_record(
                     name,
@@ -134,6 +272,8 @@ fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
 #[derive(Debug, Default, Serialize, Clone, PartialEq)]
 pub struct Summary {
     pub documents: usize,
+    /// outputs that could not be written (each printed with its OS error; exit 3)
+    pub output_errors: usize,
     pub reused: usize,
     pub with_errors: usize,
     pub by_kind: BTreeMap<String, usize>,
@@ -179,7 +319,7 @@ impl Summary {
             self.pages,
             per_second(self.bytes, 1.0) / 1e6,
             per_second(self.bytes, self.seconds) / 1e6
-        )
+        ) + &if self.output_errors > 0 { format!("\n  output errors: {} (see above)", self.output_errors) } else { String::new() }
     }
 }
 

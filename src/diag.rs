@@ -62,10 +62,14 @@ codes! {
     Encrypted = "encrypted", Error, "the PDF needs a password to open";
     NoTextLayer = "no_text_layer", Error, "no page of the PDF has a usable text layer (fonts without ToUnicode, or scans)";
     GlyphsLost = "glyphs_lost", Error, "the text lost its ideographs (a font without ToUnicode): nothing of the form is readable";
+    TooLarge = "too_large", Error, "the input is over a budget (input bytes, PDF pages, decompressed bytes, content drawn, operations); it is not read";
+    NotAFile = "not_a_file", Error, "the input is a FIFO, socket or device, not a regular file; it is not read";
     Timeout = "timeout", Error, "with --isolate: the document took longer than --timeout";
     Crashed = "crashed", Error, "with --isolate: the child process reading the document died";
     IsolationFailed = "isolation_failed", Error, "with --isolate: no child process could be started or waited for";
     InternalPanic = "internal_panic", Error, "a bug: a stage panicked on this document (please report it)";
+    Truncated = "truncated", Warning, "the document ends before its form does: sections after the last one read are missing";
+    Fragment = "fragment", Warning, "the document is a fragment of its form: sections before the first one read are missing";
     OptionNotInList = "option_not_in_list", Warning, "a choice's printed value is none of its options; the value is null";
     ChoiceNotFound = "choice_not_found", Warning, "a choice's value could not be found or placed; the value is null";
     AmbiguousChoice = "ambiguous_choice", Warning, "a choice's value could belong to more than one field; it is null";

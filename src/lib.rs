@@ -9,6 +9,7 @@
 //! documents; `score` measures a record against a hand-made answer key. See ARCHITECTURE.md.
 
 mod annex;
+mod completeness;
 pub mod corpus;
 mod cover;
 pub mod diag;
@@ -30,3 +31,4 @@ pub use form::template;
 pub use output::record;
 pub use output::record::{Record, extract_to_json};
 pub use pipeline::extract;
+pub use source::{MAX_PDF_BYTES, MAX_TEXT_BYTES};

@@ -5,7 +5,7 @@ use pia_extract::diag::Code;
 use pia_extract::output::csv::{CSV_HEADER, csv_rows};
 use pia_extract::record::{Record, SCHEMA};
 use pia_extract::score::{render, score};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,9 +32,20 @@ Output files are written atomically (NAME.partial, renamed at the end); a killed
 NAME.partial, which --resume reads. The CSV is UTF-8 with a BOM (so spreadsheets open it
 as UTF-8), RFC 4180 quoting.
 
-Exit codes: 0 every input gave a record without errors; 2 some input failed (it still has a
-record, with an `error` diagnostic and a stable code, listed below); 1 bad usage, or a score
-under --min.";
+Exit codes: 0 every input gave a record without errors; 1 bad usage, or a score under --min;
+2 some input failed (it still has a record, with an `error` diagnostic and a stable code,
+listed below); 3 an output could not be written (each failure is printed with the OS error).
+A run holds a lock (FILE.lock, or DIR/.pia-extract.lock) so a second run on the same output
+stops with exit 3. A closed stdout (`| head`) ends the run quietly.";
+
+/// Exit code of a usage error (clap's included) and of a score under `--min`.
+const EXIT_USAGE: u8 = 1;
+/// Exit code when some input's record has an error diagnostic.
+const EXIT_INPUT_FAILED: u8 = 2;
+/// Exit code when some output could not be written (takes precedence over 2).
+const EXIT_OUTPUT_FAILED: u8 = 3;
+/// Name of the lock file of a `-o DIR/` run.
+const DIR_LOCK: &str = ".pia-extract.lock";
 
 /// The examples, then every diagnostic code with its level and meaning.
 fn after_help() -> String {
@@ -68,12 +79,12 @@ enum Format {
 struct RunArgs {
     /// Input files or folders; `-` reads paths from stdin
     inputs: Vec<PathBuf>,
-    /// Output: a file (JSON Lines or CSV), or a folder (ends with / or exists) for one DIR/<name>.json per input
+    /// Output: a file (JSON Lines, or CSV when it ends in .csv), or a folder (ends with / or exists): DIR/<input path>.json per input
     #[arg(short = 'o', long = "out", value_name = "PATH")]
     out: Option<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Json)]
-    format: Format,
+    /// Output format [default: csv for -o *.csv, else json]
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Worker threads (default: all cores)
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
@@ -83,9 +94,9 @@ struct RunArgs {
     /// Read each document in a child process (survives stack overflows and hangs)
     #[arg(long)]
     isolate: bool,
-    /// With --isolate: seconds before a child is killed (error record `timeout`)
-    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
-    timeout: f64,
+    /// With --isolate: seconds before a child is killed (error record `timeout`) [default: 60]
+    #[arg(long, value_name = "SECS")]
+    timeout: Option<f64>,
     /// Also write the run's summary as JSON
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
@@ -123,28 +134,73 @@ enum Cmd {
 fn main() -> ExitCode {
     // debug traces of the stages: PIA_LOG=debug (or e.g. PIA_LOG=pia_extract::extract=debug)
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("PIA_LOG", "off")).init();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // --help and --version print on stdout and succeed; usage errors exit 1
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
     match cli.cmd {
         Some(Cmd::Schema) => {
-            println!("{SCHEMA}");
+            let _ = writeln!(std::io::stdout(), "{SCHEMA}");
             ExitCode::SUCCESS
         }
         Some(Cmd::Score { record, keys, min, json }) => run_score(&record, &keys, min, json),
         Some(Cmd::One { file }) => {
             let r = corpus::process_one(&file, Mode::InProcess);
-            println!("{}", serde_json::to_string(&r).expect("a record serializes"));
-            if r.has_error() { ExitCode::from(2) } else { ExitCode::SUCCESS }
+            let _ = writeln!(std::io::stdout(), "{}", serde_json::to_string(&r).expect("a record serializes"));
+            if r.has_error() { ExitCode::from(EXIT_INPUT_FAILED) } else { ExitCode::SUCCESS }
         }
         None => run(&cli.run),
     }
 }
 
 /// Where records go: stdout, one file (JSON Lines or CSV, written as NAME.partial and renamed
-/// at the end), or a folder of one NAME.json per input.
+/// at the end), or a folder mirroring the inputs' paths (DIR/<input path>.json). File and
+/// folder outputs hold a [`Lock`] for the whole run.
 enum Sink {
     Stdout { out: std::io::StdoutLock<'static>, single: bool },
-    File { path: PathBuf, partial: PathBuf, w: std::io::BufWriter<std::fs::File> },
-    Dir(PathBuf),
+    File { path: PathBuf, partial: PathBuf, w: std::io::BufWriter<std::fs::File>, _lock: Lock },
+    Dir { dir: PathBuf, used: HashSet<PathBuf>, _lock: Lock },
+}
+
+/// Why a write failed: stdout closed by its reader (ends the run quietly), or an I/O error.
+enum WriteError {
+    BrokenPipe,
+    Failed(String),
+}
+
+/// An advisory lock (`flock`) on a lock file, held while the run lives: the kernel drops it
+/// when the process ends, however it ends, so a killed run never blocks the next one.
+struct Lock {
+    _file: std::fs::File,
+}
+
+impl Lock {
+    fn take(path: &Path, output: &Path) -> Result<Lock, String> {
+        use std::os::fd::AsRawFd;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(|e| format!("cannot create the lock file {}: {e}", path.display()))?;
+        // SAFETY: flock on a file descriptor this process owns; no memory is shared.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            let e = std::io::Error::last_os_error();
+            return Err(format!("another run is writing {} (its lock {} is held: {e})", output.display(), path.display()));
+        }
+        Ok(Lock { _file: file })
+    }
+}
+
+fn lock_of(p: &Path) -> PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push(".lock");
+    PathBuf::from(s)
 }
 
 impl Sink {
@@ -153,43 +209,100 @@ impl Sink {
             None => Ok(Sink::Stdout { out: std::io::stdout().lock(), single }),
             Some(o) if is_dir => {
                 std::fs::create_dir_all(o).map_err(|e| format!("cannot create {}: {e}", o.display()))?;
-                Ok(Sink::Dir(o.to_path_buf()))
+                let lock = Lock::take(&o.join(DIR_LOCK), o)?;
+                Ok(Sink::Dir { dir: o.to_path_buf(), used: HashSet::new(), _lock: lock })
             }
             Some(o) => {
+                let lock = Lock::take(&lock_of(o), o)?;
                 let partial = partial_of(o);
                 let f = std::fs::File::create(&partial).map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
-                Ok(Sink::File { path: o.to_path_buf(), partial, w: std::io::BufWriter::new(f) })
+                Ok(Sink::File { path: o.to_path_buf(), partial, w: std::io::BufWriter::new(f), _lock: lock })
             }
         }
     }
 
     /// JSON is pretty where one document is one file (or on request).
     fn pretty(&self) -> bool {
-        matches!(self, Sink::Stdout { single: true, .. } | Sink::Dir(_))
+        matches!(self, Sink::Stdout { single: true, .. } | Sink::Dir { .. })
     }
 
-    /// Write input `i`'s encoded record; false when the write failed.
-    fn write(&mut self, i: usize, input: &Path, text: &str) -> bool {
+    /// Write input `i`'s encoded record.
+    fn write(&mut self, i: usize, input: &Path, text: &str) -> Result<(), WriteError> {
         match self {
-            Sink::Stdout { out, .. } => out.write_all(text.as_bytes()).is_ok(),
-            Sink::File { w, .. } => w.write_all(text.as_bytes()).is_ok(),
-            Sink::Dir(dir) => {
-                let stem = input.file_stem().map_or_else(|| format!("input{i}"), |s| s.to_string_lossy().to_string());
-                write_atomic(&dir.join(format!("{stem}.json")), text.as_bytes()).is_ok()
+            Sink::Stdout { out, .. } => out.write_all(text.as_bytes()).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    WriteError::BrokenPipe
+                } else {
+                    WriteError::Failed(format!("cannot write to stdout: {e}"))
+                }
+            }),
+            Sink::File { partial, w, .. } => {
+                w.write_all(text.as_bytes()).map_err(|e| WriteError::Failed(format!("cannot write {}: {e}", partial.display())))
+            }
+            Sink::Dir { dir, used, .. } => {
+                let path = dir.join(unique_name(mirror_name(input, i), used));
+                let made = path.parent().map_or(Ok(()), std::fs::create_dir_all);
+                made.and_then(|()| write_atomic(&path, text.as_bytes()))
+                    .map_err(|e| WriteError::Failed(format!("cannot write {}: {e}", path.display())))
             }
         }
     }
 
     /// Flush and rename the partial file into place.
-    fn finish(self) -> Result<(), String> {
+    fn finish(self) -> Result<(), WriteError> {
         match self {
-            Sink::File { path, partial, mut w } => {
-                w.flush().and_then(|()| std::fs::rename(&partial, &path)).map_err(|_| format!("cannot finish {}", path.display()))
-            }
-            Sink::Stdout { mut out, .. } => out.flush().map_err(|e| format!("cannot write to stdout: {e}")),
-            Sink::Dir(_) => Ok(()),
+            Sink::File { path, partial, mut w, .. } => w
+                .flush()
+                .and_then(|()| w.get_ref().sync_all())
+                .and_then(|()| std::fs::rename(&partial, &path))
+                .map_err(|e| WriteError::Failed(format!("cannot finish {} (from {}): {e}", path.display(), partial.display()))),
+            Sink::Stdout { mut out, .. } => out.flush().map_err(|e| {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    WriteError::BrokenPipe
+                } else {
+                    WriteError::Failed(format!("cannot write to stdout: {e}"))
+                }
+            }),
+            Sink::Dir { .. } => Ok(()),
         }
     }
+}
+
+/// `-o DIR/`: the input's path, made relative (root and `.` dropped, `..` as `__`), plus
+/// `.json`: `a/x.txt` → `a/x.txt.json`, so `a/x.txt`, `b/x.txt` and `x.pdf` never meet.
+fn mirror_name(input: &Path, i: usize) -> PathBuf {
+    use std::path::Component;
+    let mut rel = PathBuf::new();
+    for c in input.components() {
+        match c {
+            Component::Normal(s) => rel.push(s),
+            Component::ParentDir => rel.push("__"),
+            _ => {}
+        }
+    }
+    if rel.as_os_str().is_empty() {
+        rel.push(format!("input{i}"));
+    }
+    let mut s = rel.into_os_string();
+    s.push(".json");
+    PathBuf::from(s)
+}
+
+/// `name`, or `name` with `~2`, `~3` … before `.json` when an earlier input of the run took it
+/// (the same file given twice): stable for a given input order.
+fn unique_name(name: PathBuf, used: &mut HashSet<PathBuf>) -> PathBuf {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let mut candidate = name.clone();
+    let mut n = 1;
+    while used.contains(&candidate) {
+        n += 1;
+        let bytes = name.as_os_str().as_bytes();
+        let mut s = bytes.strip_suffix(b".json").unwrap_or(bytes).to_vec();
+        s.extend_from_slice(format!("~{n}.json").as_bytes());
+        candidate = PathBuf::from(std::ffi::OsString::from_vec(s));
+    }
+    used.insert(candidate.clone());
+    candidate
 }
 
 /// Records as text in the chosen format: JSON (a line each, or pretty) or CSV rows, the
@@ -242,9 +355,10 @@ fn previous_records(out: &Path, is_dir: bool) -> HashMap<(String, String), Recor
         }
     };
     if is_dir {
-        for e in std::fs::read_dir(out).into_iter().flatten().flatten() {
-            if e.path().extension().is_some_and(|x| x == "json")
-                && let Ok(t) = std::fs::read_to_string(e.path())
+        let mut files = Vec::new();
+        json_files(out, &mut files);
+        for f in files {
+            if let Ok(t) = std::fs::read_to_string(&f)
                 && let Ok(r) = serde_json::from_str::<Record>(&t)
             {
                 m.insert((r.source.file.clone(), r.source.sha256.clone()), r);
@@ -260,20 +374,45 @@ fn previous_records(out: &Path, is_dir: bool) -> HashMap<(String, String), Recor
     m
 }
 
+/// The `.json` files under `dir`, recursively (symlinks not followed).
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        match e.file_type() {
+            Ok(t) if t.is_dir() => json_files(&e.path(), out),
+            Ok(t) if t.is_file() && e.path().extension().is_some_and(|x| x == "json") => out.push(e.path()),
+            _ => {}
+        }
+    }
+}
+
 /// Inputs per worker thread that may be in flight ahead of the writer (bounds memory).
 const WINDOW_PER_THREAD: usize = 8;
+/// Seconds before an `--isolate` child is killed when `--timeout` is not given.
+const DEFAULT_TIMEOUT: f64 = 60.0;
 
-/// The checked plan of a run: its inputs and whether the output is a folder.
+/// The checked plan of a run: its inputs, the output format and whether the output is a folder.
 struct Plan {
     inputs: Vec<PathBuf>,
+    format: Format,
     out_is_dir: bool,
 }
 
 /// Check the arguments and expand the inputs; a usage error is printed and gives exit 1.
 fn plan(a: &RunArgs) -> Result<Plan, String> {
-    let inputs = corpus::expand_inputs(&a.inputs, &mut std::io::stdin().lock());
-    if inputs.is_empty() {
-        return Err("no inputs (give files, folders or - for paths on stdin; see --help)".into());
+    if a.timeout.is_some() && !a.isolate {
+        return Err("--timeout works only with --isolate (a document read in-process cannot be stopped)".into());
+    }
+    let out_is_dir = a.out.as_ref().is_some_and(|o| o.is_dir() || o.as_os_str().as_encoded_bytes().ends_with(b"/"));
+    let csv_named = a.out.as_ref().is_some_and(|o| o.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")));
+    let format = a.format.unwrap_or(if csv_named && !out_is_dir { Format::Csv } else { Format::Json });
+    if format == Format::Csv && out_is_dir {
+        return Err("--format csv writes one file; give -o FILE.csv".into());
+    }
+    if a.resume && a.out.is_none() {
+        return Err("--resume needs -o".into());
+    }
+    if a.resume && format == Format::Csv {
+        return Err("--resume works with JSON output only (a CSV row does not hold the whole record); run again without --resume".into());
     }
     if let Some(j) = a.jobs {
         if j == 0 {
@@ -281,14 +420,11 @@ fn plan(a: &RunArgs) -> Result<Plan, String> {
         }
         let _ = rayon::ThreadPoolBuilder::new().num_threads(j).build_global();
     }
-    let out_is_dir = a.out.as_ref().is_some_and(|o| o.is_dir() || o.to_string_lossy().ends_with('/'));
-    if a.format == Format::Csv && out_is_dir {
-        return Err("--format csv writes one file; give -o FILE.csv".into());
+    let inputs = corpus::expand_inputs(&a.inputs, &mut std::io::stdin().lock());
+    if inputs.is_empty() {
+        return Err("no inputs (give files, folders or - for paths on stdin; see --help)".into());
     }
-    if a.resume && a.out.is_none() {
-        return Err("--resume needs -o".into());
-    }
-    Ok(Plan { inputs, out_is_dir })
+    Ok(Plan { inputs, format, out_is_dir })
 }
 
 fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
@@ -300,74 +436,108 @@ fn progress_bar(len: usize, quiet: bool) -> ProgressBar {
     b
 }
 
+/// The record reused by `--resume` for input `p`, if the previous output has one for the
+/// same name and bytes (only regular files within the input budget are read: a FIFO would
+/// block).
+fn reused(previous: &HashMap<(String, String), Record>, p: &Path) -> Option<Record> {
+    let budget = pia_extract::MAX_PDF_BYTES as u64;
+    if previous.is_empty() || !std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= budget) {
+        return None;
+    }
+    let bytes = std::fs::read(p).ok()?;
+    previous.get(&(corpus::display_name(p).0, pia_extract::record::sha256_hex(&bytes))).cloned()
+}
+
+/// The exit code of a finished (or broken-pipe-ended) run.
+fn exit_code(summary: &Summary) -> ExitCode {
+    if summary.output_errors > 0 {
+        ExitCode::from(EXIT_OUTPUT_FAILED)
+    } else if summary.with_errors > 0 {
+        ExitCode::from(EXIT_INPUT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn run(a: &RunArgs) -> ExitCode {
-    let Plan { inputs, out_is_dir } = match plan(a) {
+    let Plan { inputs, format, out_is_dir } = match plan(a) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("pia-extract: {e}");
-            return ExitCode::from(1);
+            return ExitCode::from(EXIT_USAGE);
         }
     };
     let previous = match &a.out {
-        Some(o) if a.resume && a.format == Format::Json => previous_records(o, out_is_dir),
+        Some(o) if a.resume => previous_records(o, out_is_dir),
         _ => HashMap::new(),
     };
-    let mut sink = match Sink::open(a.out.as_deref(), out_is_dir, inputs.len() == 1 && a.format == Format::Json) {
+    let mut sink = match Sink::open(a.out.as_deref(), out_is_dir, inputs.len() == 1 && format == Format::Json) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("pia-extract: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(EXIT_OUTPUT_FAILED);
         }
     };
-    let mut encoder = Encoder { format: a.format, pretty: a.pretty || sink.pretty(), csv_started: false };
+    let mut encoder = Encoder { format, pretty: a.pretty || sink.pretty(), csv_started: false };
     let bar = progress_bar(inputs.len(), a.quiet);
-    let mode = if a.isolate { Mode::Isolated { timeout: Duration::from_secs_f64(a.timeout.max(0.1)) } } else { Mode::InProcess };
+    let timeout = Duration::from_secs_f64(a.timeout.unwrap_or(DEFAULT_TIMEOUT).max(0.1));
+    let mode = if a.isolate { Mode::Isolated { timeout } } else { Mode::InProcess };
     let started = Instant::now();
     let mut summary = Summary::default();
-    let mut write_failed = false;
-    let reuse = |p: &Path| -> Option<Record> {
-        if previous.is_empty() {
-            return None;
-        }
-        let bytes = std::fs::read(p).ok()?;
-        previous.get(&(p.to_string_lossy().to_string(), pia_extract::record::sha256_hex(&bytes))).cloned()
-    };
     let window = rayon::current_num_threads() * WINDOW_PER_THREAD;
-    corpus::run(&inputs, mode, window, reuse, |i, path, rec, size, reused| {
-        summary.add(&rec, size);
-        summary.reused += usize::from(reused);
-        write_failed |= !sink.write(i, path, &encoder.encode(&rec));
-        bar.inc(1);
-        let secs = started.elapsed().as_secs_f64().max(1e-9);
-        bar.set_message(format!(
-            "{:.1} MB/s, {:.0} pages/s",
-            corpus::per_second(summary.bytes, secs) / 1e6,
-            corpus::per_second(summary.pages, secs)
-        ));
-    });
+    corpus::run(
+        &inputs,
+        mode,
+        window,
+        |p| reused(&previous, p),
+        |i, path, rec, size, reused| {
+            summary.add(&rec, size);
+            summary.reused += usize::from(reused);
+            match sink.write(i, path, &encoder.encode(&rec)) {
+                Ok(()) => {}
+                // the reader of stdout is gone (`| head`): nothing more can be delivered
+                Err(WriteError::BrokenPipe) => std::process::exit(i32::from(u8::from(summary.with_errors > 0) * EXIT_INPUT_FAILED)),
+                Err(WriteError::Failed(e)) => {
+                    eprintln!("pia-extract: {e}");
+                    summary.output_errors += 1;
+                }
+            }
+            bar.inc(1);
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!(
+                "{:.1} MB/s, {:.0} pages/s",
+                corpus::per_second(summary.bytes, secs) / 1e6,
+                corpus::per_second(summary.pages, secs)
+            ));
+        },
+    );
     bar.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();
-    if let Err(e) = sink.finish() {
-        eprintln!("pia-extract: {e}");
-        write_failed = true;
+    match sink.finish() {
+        Ok(()) => {}
+        Err(WriteError::BrokenPipe) => return exit_code(&summary),
+        Err(WriteError::Failed(e)) => {
+            eprintln!("pia-extract: {e}");
+            summary.output_errors += 1;
+        }
     }
-    write_failed |= !report(&summary, a);
-    if summary.with_errors > 0 || write_failed { ExitCode::from(2) } else { ExitCode::SUCCESS }
+    report(&mut summary, a);
+    exit_code(&summary)
 }
 
-/// The summary on stderr (unless quiet) and in --summary FILE; false when that write failed.
-fn report(summary: &Summary, a: &RunArgs) -> bool {
+/// The summary on stderr (unless quiet) and in --summary FILE (a failure to write it is an
+/// output error).
+fn report(summary: &mut Summary, a: &RunArgs) {
+    if let Some(p) = &a.summary {
+        let t = serde_json::to_string_pretty(&*summary).expect("summary serializes");
+        if let Err(e) = write_atomic(p, t.as_bytes()) {
+            eprintln!("pia-extract: cannot write {}: {e}", p.display());
+            summary.output_errors += 1;
+        }
+    }
     if !a.quiet {
         eprintln!("{}", summary.render());
     }
-    if let Some(p) = &a.summary {
-        let t = serde_json::to_string_pretty(summary).expect("summary serializes");
-        if write_atomic(p, t.as_bytes()).is_err() {
-            eprintln!("pia-extract: cannot write {}", p.display());
-            return false;
-        }
-    }
-    true
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -419,19 +589,19 @@ fn run_score(record: &Path, keys: &[PathBuf], min: Option<f64>, json: bool) -> E
         scores.push(score(rec.unwrap_or(&empty), &key, &k.to_string_lossy()));
     }
     let (right, total) = scores.iter().fold((0, 0), |(r, t), s| (r + s.all.right, t + s.all.total));
-    if json {
-        println!("{}", serde_json::to_string_pretty(&scores).expect("scores serialize"));
+    // a closed stdout (`| head`) is no error: what was read is what was wanted
+    let mut out = std::io::stdout().lock();
+    let _ = if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&scores).expect("scores serialize"))
     } else {
-        for s in &scores {
-            print!("{}", render(s));
-        }
-    }
+        scores.iter().try_for_each(|s| write!(out, "{}", render(s)))
+    };
     let ratio = pia_extract::score::Tally { total, right, ..Default::default() }.ratio();
     if let Some(m) = min
         && ratio < m
     {
         eprintln!("pia-extract score: {:.1}% right is under --min {:.1}%", ratio * 100.0, m * 100.0);
-        return ExitCode::from(1);
+        return ExitCode::from(EXIT_USAGE);
     }
     ExitCode::SUCCESS
 }

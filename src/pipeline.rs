@@ -24,6 +24,7 @@ pub struct Extraction {
     pub diags: Vec<Diag>,
     /// The しきい値判断 check (`threshold::check`); `None` when it cannot be decided.
     pub threshold_consistent: Option<bool>,
+    pub completeness: Option<crate::completeness::Completeness>,
 }
 
 /// Run every stage on one input. Never fails: problems become diagnostics, and a panic
@@ -54,7 +55,8 @@ fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
     let mut x = Extraction { source, diags, ..Extraction::default() };
     let lines = &pages.lines;
     if lines.is_empty() {
-        x.diags.push(Diag::new(Code::EmptyInput, "the input holds no text"));
+        let unread = policy::unread(&pages.flavour, &x.diags); // a PDF without a text layer says so
+        x.diags.push(if unread.code == Code::NotAPia { Diag::new(Code::EmptyInput, "the input holds no text") } else { unread });
         return x;
     }
     let tpls = templates();
@@ -73,6 +75,7 @@ fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
     x.fields = fields::read_fields(&doc).take(&mut x.diags);
     // the form's own logic (templates/rules.txt): what breaks it is not exact
     x.fields = rules::check(std::mem::take(&mut x.fields), &rules::rules()).take(&mut x.diags);
+    x.completeness = Some(crate::completeness::check(t, sections, &x.fields, &pages.flavour).take(&mut x.diags));
     x.document = policy::document(cover, tpls, t, sections, &x.fields, &pages.flavour).take(&mut x.diags);
     policy::null_garbled_texts(&mut x.fields, &pages.flavour);
     x.threshold_consistent = threshold::check(x.document.kind.as_deref(), &x.fields).take(&mut x.diags);

@@ -42,6 +42,22 @@ pub struct Failure {
     pub message: String,
 }
 
+/// Largest text input read: real dumps are under 1 MB, and reading costs about 10× the
+/// input in memory, so this bounds one document to a few hundred MB.
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
+/// Largest PDF input read (the PDF reader's own budgets bound what it decompresses).
+pub const MAX_PDF_BYTES: usize = 256 << 20;
+
+/// The input-size budget of `bytes` (by its format), as a [`Failure`] when it is over.
+fn over_size(bytes: &[u8]) -> Option<Failure> {
+    let (format, max) = if is_pdf(bytes) { ("pdf", MAX_PDF_BYTES) } else { ("text", MAX_TEXT_BYTES) };
+    (bytes.len() > max).then(|| Failure {
+        format,
+        code: Code::TooLarge,
+        message: format!("the input has {} bytes, more than the {format} budget of {} MB; it is not read", bytes.len(), max >> 20),
+    })
+}
+
 /// Room at the start of a file where a `%PDF-` header may stand after junk bytes.
 const PDF_HEADER_WINDOW: usize = 1024;
 
@@ -52,8 +68,12 @@ fn is_pdf(bytes: &[u8]) -> bool {
 /// Read an input into pages of lines: a PDF through its glyph layer, anything else as text.
 ///
 /// # Errors
-/// A PDF that is encrypted or structurally unreadable gives a [`Failure`].
+/// An input over its size budget, and a PDF that is encrypted, structurally unreadable or
+/// over a reading budget give a [`Failure`].
 pub fn read(bytes: &[u8], name: &str, sha: &str) -> Result<Input, Failure> {
+    if let Some(f) = over_size(bytes) {
+        return Err(f);
+    }
     let (pages, encoding, diags) = if is_pdf(bytes) {
         let w = read_pdf(bytes).map_err(|e| pdf_failure(&e))?;
         (w.value, None, w.diags)
@@ -93,6 +113,9 @@ fn pdf_failure(e: &PdfError) -> Failure {
             code: Code::Encrypted,
             message: "the PDF is encrypted and cannot be opened without its password".into(),
         },
+        PdfError::TooLarge(e) => {
+            Failure { format: source, code: Code::TooLarge, message: format!("the PDF is over a reading budget and is not read: {e}") }
+        }
         PdfError::Unreadable(e) => {
             Failure { format: source, code: Code::PdfUnreadable, message: format!("the PDF's structure cannot be read: {e}") }
         }

@@ -22,6 +22,21 @@ pub struct Record {
     pub fields: Vec<Field>,
     pub tables: Tables,
     pub diagnostics: Vec<DiagOut>,
+    /// Which of its form's sections and items the document holds (absent when no form was
+    /// recognised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completeness: Option<Completeness>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Completeness {
+    /// the form's sections, in order
+    pub sections: Vec<String>,
+    /// the sections whose heading was read
+    pub found: Vec<String>,
+    /// the form's items, and those at least one field was read in
+    pub items: usize,
+    pub items_found: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -34,6 +49,10 @@ pub struct Source {
     /// The dump's flavour(s) as detected: `plain`, `markdown`, or e.g. `spaced+doubled`.
     #[serde(default)]
     pub flavour: Option<String>,
+    /// The path's raw bytes in hex, only when the path is not UTF-8 (`file` then writes each
+    /// byte that is not UTF-8 as `\xHH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_bytes: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -187,13 +206,27 @@ impl From<Extraction> for Record {
             fields: x.fields.iter().map(field_out).collect(),
             tables: Tables::from(x.tables),
             diagnostics: x.diags.iter().map(diag_out).collect(),
+            completeness: x.completeness.map(|c| Completeness {
+                sections: c.sections,
+                found: c.found,
+                items: c.items,
+                items_found: c.items_found,
+            }),
         }
     }
 }
 
 impl From<SourceInfo> for Source {
     fn from(s: SourceInfo) -> Source {
-        Source { file: s.file, sha256: s.sha256, format: s.format, encoding: s.encoding, pages: s.pages, flavour: s.flavour }
+        Source {
+            file: s.file,
+            sha256: s.sha256,
+            format: s.format,
+            encoding: s.encoding,
+            pages: s.pages,
+            flavour: s.flavour,
+            file_bytes: None,
+        }
     }
 }
 

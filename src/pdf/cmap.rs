@@ -7,6 +7,13 @@ use std::collections::HashMap;
 
 /// Most codes one bfrange may map; a wider range is damage, not a font.
 const MAX_RANGE: u32 = 65536;
+/// Most mappings one `CMap` is read for (a code mapped again counts again): a CID font has
+/// at most 65,536 glyphs, so more is damage or a bomb.
+pub(crate) const MAX_CMAP_ENTRIES: usize = 65536;
+/// Most codespace ranges kept; real `CMaps` have a handful, and each costs every code split.
+const MAX_CODESPACE_RANGES: usize = 64;
+/// Most UTF-16 code units one code maps to; real mappings are a character or a ligature.
+pub(crate) const MAX_MAPPED_UNITS: usize = 16;
 
 /// A codespace range: (byte length, low bytes, high bytes).
 pub(crate) type CodeRange = (usize, Vec<u8>, Vec<u8>);
@@ -15,6 +22,22 @@ pub(crate) type CodeRange = (usize, Vec<u8>, Vec<u8>);
 pub(crate) struct CMap {
     pub(crate) codespace: Vec<CodeRange>,
     pub(crate) map: HashMap<u32, String>,
+    /// mappings read so far (counted against [`MAX_CMAP_ENTRIES`])
+    read: usize,
+    /// mappings dropped by the budgets ([`MAX_CMAP_ENTRIES`], [`MAX_MAPPED_UNITS`])
+    pub(crate) dropped: usize,
+}
+
+impl CMap {
+    /// Maps `code` to the UTF-16 `units`, within the budgets (else counts it as dropped).
+    fn insert(&mut self, code: u32, units: &[u16]) {
+        if units.len() > MAX_MAPPED_UNITS || self.read >= MAX_CMAP_ENTRIES {
+            self.dropped += 1;
+            return;
+        }
+        self.read += 1;
+        self.map.insert(code, String::from_utf16_lossy(units));
+    }
 }
 
 /// How a font's strings are cut into codes.
@@ -136,11 +159,6 @@ fn utf16be_units(bytes: &[u8]) -> Vec<u16> {
     bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect()
 }
 
-/// UTF-16BE text, unpaired surrogates replaced.
-fn utf16_string(bytes: &[u8]) -> String {
-    String::from_utf16_lossy(&utf16be_units(bytes))
-}
-
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Hex(Vec<u8>),
@@ -214,7 +232,9 @@ pub(crate) fn parse_cmap(data: &[u8]) -> CMap {
 /// Reads `<lo> <hi>` pairs from `i`; returns the index after them.
 fn codespace(toks: &[Tok], mut i: usize, cm: &mut CMap) -> usize {
     while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) = (toks.get(i), toks.get(i + 1)) {
-        cm.codespace.push((lo.len(), lo.clone(), hi.clone()));
+        if cm.codespace.len() < MAX_CODESPACE_RANGES {
+            cm.codespace.push((lo.len(), lo.clone(), hi.clone()));
+        }
         i += 2;
     }
     i
@@ -223,7 +243,7 @@ fn codespace(toks: &[Tok], mut i: usize, cm: &mut CMap) -> usize {
 /// Reads `<src> <dst>` pairs from `i`; returns the index after them.
 fn bfchar(toks: &[Tok], mut i: usize, cm: &mut CMap) -> usize {
     while let (Some(Tok::Hex(src)), Some(Tok::Hex(dst))) = (toks.get(i), toks.get(i + 1)) {
-        cm.map.insert(be(src), utf16_string(dst));
+        cm.insert(be(src), &utf16be_units(dst));
         i += 2;
     }
     i
@@ -234,12 +254,24 @@ fn bfrange(toks: &[Tok], mut i: usize, cm: &mut CMap) -> usize {
     loop {
         match (toks.get(i), toks.get(i + 1), toks.get(i + 2)) {
             (Some(Tok::Hex(lo)), Some(Tok::Hex(hi)), Some(Tok::Hex(dst))) => {
-                let (lo, hi) = (be(lo), be(hi));
+                let (lo, mut hi) = (be(lo), be(hi));
                 if hi >= lo && hi - lo < MAX_RANGE {
                     // consecutive codes map to consecutive last code units
                     let mut units = utf16be_units(dst);
+                    let len = usize::try_from(hi - lo).unwrap_or(usize::MAX).saturating_add(1);
+                    let left = MAX_CMAP_ENTRIES - cm.read;
+                    // over a budget: the range (or what exceeds it) is dropped without a loop
+                    if units.len() > MAX_MAPPED_UNITS || left == 0 {
+                        cm.dropped += len;
+                        i += 3;
+                        continue;
+                    }
+                    if len > left {
+                        cm.dropped += len - left;
+                        hi = lo + u32::try_from(left - 1).unwrap_or(0);
+                    }
                     for code in lo..=hi {
-                        cm.map.insert(code, String::from_utf16_lossy(&units));
+                        cm.insert(code, &units);
                         if let Some(last) = units.last_mut() {
                             *last = last.wrapping_add(1);
                         }
@@ -253,7 +285,7 @@ fn bfrange(toks: &[Tok], mut i: usize, cm: &mut CMap) -> usize {
                 let mut code = lo;
                 while let Some(Tok::Hex(dst)) = toks.get(i) {
                     if code <= hi {
-                        cm.map.insert(code, utf16_string(dst));
+                        cm.insert(code, &utf16be_units(dst));
                     }
                     code = code.saturating_add(1);
                     i += 1;

@@ -2,7 +2,7 @@
 //! fonts (predefined or embedded `CMaps`, `/W` and `/DW`), then code → Unicode and code → width.
 
 use super::cmap::{Builtin, CodeSplit, parse_cmap, predefined};
-use super::objects::{as_dict, deref, dict_get, name_of, num, stream_data};
+use super::objects::{as_dict, cmap_data, deref, dict_get, name_of, num};
 use crate::diag::{Code, Diag};
 use lopdf::{Dictionary, Document, Object};
 use std::collections::HashMap;
@@ -131,10 +131,17 @@ pub(crate) fn load_font(doc: &Document, d: &Dictionary, name: &str, diags: &mut 
     } else {
         load_simple(doc, d, &mut f);
     }
-    if let Some(Object::Stream(s)) = dict_get(doc, d, b"ToUnicode")
-        && let Some(data) = stream_data(s)
-    {
+    if let Some(Object::Stream(s)) = dict_get(doc, d, b"ToUnicode") {
+        let Some(data) = cmap_data(s) else {
+            let msg = format!("font {name}: its ToUnicode CMap is damaged or over the budget of a CMap stream; its text is not read");
+            diags.push(Diag::new(Code::PdfTooComplex, msg));
+            return f;
+        };
         let cm = parse_cmap(&data);
+        if cm.dropped > 0 {
+            let msg = format!("font {name}: {} ToUnicode mappings over the CMap budgets were dropped", cm.dropped);
+            diags.push(Diag::new(Code::PdfTooComplex, msg));
+        }
         f.to_unicode = cm.map;
         if f.cid && matches!(f.split, CodeSplit::Two) && !cm.codespace.is_empty() && cm.codespace.iter().any(|r| r.0 != 2) {
             f.split = CodeSplit::Ranges(cm.codespace);
@@ -161,7 +168,7 @@ fn load_type0(doc: &Document, d: &Dictionary, f: &mut Font, key: &str, diags: &m
         }
         Some(Object::Stream(s)) => {
             // an embedded CMap: take its codespace for splitting
-            if let Some(data) = stream_data(s) {
+            if let Some(data) = cmap_data(s) {
                 let cm = parse_cmap(&data);
                 if !cm.codespace.is_empty() {
                     f.split = CodeSplit::Ranges(cm.codespace);

@@ -3,7 +3,7 @@
 
 use super::font::{Font, GLYPH_SPACE_UNITS, load_font};
 use super::lexer::{MAX_OPS, content_ops};
-use super::objects::{as_dict, deref, dict_get, name_of, num, numbers, stream_data};
+use super::objects::{self, as_dict, deref, dict_get, name_of, num, numbers, stream_data};
 use super::{Glyph, Page, Rule};
 use crate::diag::{Code, Diag};
 use lopdf::content::Operation;
@@ -230,7 +230,13 @@ impl Interp<'_> {
     /// Runs a content stream with the resources `res` from the graphics state `gs`;
     /// `depth` counts the forms it is nested in.
     pub(crate) fn run(&mut self, content: &[u8], res: Option<&Dictionary>, gs: GState, depth: usize) {
+        if objects::over_budget().is_some() {
+            return;
+        }
         let (ops, complete) = content_ops(content);
+        if !objects::charge(content.len(), ops.len()) {
+            return;
+        }
         if !complete {
             self.diags.push(Diag::new(
                 Code::PdfContentUnreadable,
@@ -336,11 +342,17 @@ impl Interp<'_> {
     fn xobject(&mut self, res: Option<&Dictionary>, key: &[u8], gs: &GState, depth: usize) {
         let Some(res) = res else { return };
         let Some(xo) = dict_get(self.doc, res, b"XObject").and_then(as_dict) else { return };
-        let Some(Object::Stream(s)) = xo.get(key).ok().map(|o| deref(self.doc, o)) else { return };
+        let entry = xo.get(key).ok();
+        let Some(Object::Stream(s)) = entry.map(|o| deref(self.doc, o)) else { return };
         if dict_get(self.doc, &s.dict, b"Subtype").and_then(name_of) != Some(b"Form") {
             return;
         }
-        let Some(data) = stream_data(s) else { return };
+        // a form drawn again is not decompressed again
+        let data = match entry {
+            Some(Object::Reference(id)) => objects::stream_by_id(self.doc, *id),
+            _ => stream_data(s).map(std::rc::Rc::from),
+        };
+        let Some(data) = data else { return };
         let own_res = dict_get(self.doc, &s.dict, b"Resources").and_then(as_dict).cloned();
         let mut g = gs.clone();
         if let Some(Object::Array(m)) = dict_get(self.doc, &s.dict, b"Matrix")

@@ -24,6 +24,13 @@ use std::collections::HashMap;
 
 pub use layout::pages_to_lines;
 
+/// The `CMap` parser on raw bytes, for the fuzz target: the number of codes it maps.
+#[doc(hidden)]
+#[must_use]
+pub fn fuzz_cmap(data: &[u8]) -> usize {
+    cmap::parse_cmap(data).map.len()
+}
+
 /// Largest stroke thickness (user space) of a path segment that is still a ruling line.
 const RULE_MAX_THICKNESS: f64 = 1.5;
 /// Shortest ruling line; shorter strokes are marks or glyph parts.
@@ -78,6 +85,8 @@ pub enum PdfError {
     Unreadable(String),
     /// encrypted with a password we do not have
     Encrypted,
+    /// over one of the document's budgets (named in the message); reading stopped
+    TooLarge(String),
 }
 
 /// Reads every page's glyphs and rules. A page that cannot be read is an empty page plus a
@@ -88,22 +97,41 @@ pub enum PdfError {
 /// `PdfError::Unreadable` when its structure cannot be read.
 pub fn read(bytes: &[u8]) -> Result<Warned<Vec<Page>>, PdfError> {
     let doc = open(bytes)?;
+    let page_ids = doc.get_pages();
+    if page_ids.is_empty() {
+        return Err(PdfError::Unreadable("no page can be found (the page tree is missing, empty or cyclic)".into()));
+    }
+    if page_ids.values().all(|id| doc.get_dictionary(*id).is_err()) {
+        return Err(PdfError::Unreadable("no page object can be read (the page tree names no page dictionary)".into()));
+    }
+    if page_ids.len() > objects::MAX_PAGES {
+        return Err(PdfError::TooLarge(format!("it has {} pages, more than {}", page_ids.len(), objects::MAX_PAGES)));
+    }
+    objects::begin();
     let mut diags = Vec::new();
     let mut pages = Vec::new();
     let mut fonts = HashMap::new();
-    for (number, page_id) in doc.get_pages() {
+    for (number, page_id) in page_ids {
         let mut page = Page { number, media: objects::media_box(&doc, page_id), ..Default::default() };
-        match doc.get_page_content_with_limit(page_id, objects::MAX_CONTENT) {
-            Ok(content) => {
-                let resources = objects::page_resources(&doc, page_id);
-                let mut interp = interp::Interp { doc: &doc, fonts: &mut fonts, page: &mut page, ops: 0, diags: &mut diags };
-                interp.run(&content, resources.as_ref(), interp::GState::default(), 0);
-            }
-            Err(e) => diags.push(Diag::new(Code::PdfPageUnreadable, format!("page {number}: content cannot be read: {e}"))),
+        let (content, whole) = objects::page_content(&doc, page_id);
+        if !whole {
+            diags.push(Diag::new(
+                Code::PdfPageUnreadable,
+                format!("page {number}: a content stream is damaged or over the budget; it is skipped"),
+            ));
         }
+        let resources = objects::page_resources(&doc, page_id);
+        let mut interp = interp::Interp { doc: &doc, fonts: &mut fonts, page: &mut page, ops: 0, diags: &mut diags };
+        interp.run(&content, resources.as_ref(), interp::GState::default(), 0);
         pages.push(page);
+        if objects::over_budget().is_some() {
+            break;
+        }
     }
-    Ok(Warned::new(pages, diags))
+    match objects::end() {
+        Some(over) => Err(PdfError::TooLarge(over)),
+        None => Ok(Warned::new(pages, diags)),
+    }
 }
 
 /// Loads the document and opens it with the empty password if it is encrypted.
