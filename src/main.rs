@@ -21,7 +21,7 @@ Examples:
   pia-extract corpus/ -o out/                                  out/<name>.json per input
   pia-extract corpus/ --format csv -o fields.csv               long table: one row per (document, field, option)
   find . -name '*.txt' | pia-extract - -o records.jsonl        paths on stdin
-  pia-extract score out/001_4659e5c1cf513e63.json golden/keys/001_4659e5c1cf513e63.json
+  pia-extract score records.jsonl golden/keys/001_4659e5c1cf513e63.json
   pia-extract schema > record.schema.json
 
 Inputs: text dumps (pdftotext-style, flattened) and markdown/HTML conversions, in UTF-8
