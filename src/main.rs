@@ -18,7 +18,7 @@ Examples:
   pia-extract fixtures/seeds/ > records.jsonl                  a folder (recursive): JSON Lines, input order
   pia-extract corpus/ -o records.jsonl --jobs 2 --summary s.json
   pia-extract corpus/ -o records.jsonl --resume                after an interrupted run: only what is missing
-  pia-extract corpus/ -o out/                                  out/<name>.json per input
+  pia-extract corpus/ -o out/                                  out/<input path>.json per input (mirrors the inputs)
   pia-extract corpus/ --format csv -o fields.csv               long table: one row per (document, field, option)
   find . -name '*.txt' | pia-extract - -o records.jsonl        paths on stdin
   pia-extract score records.jsonl golden/keys/001_4659e5c1cf513e63.json
