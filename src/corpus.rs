@@ -130,7 +130,6 @@ fn read_bounded(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
 /// The record of an input that is not a readable regular file within the size budget, or
 /// None when it may be read.
 fn refuse(path: &Path, name: &str) -> Option<Record> {
-    let zero = "0".repeat(64);
     let (code, message) = match std::fs::metadata(path) {
         Err(e) => (Code::Unreadable, format!("cannot read {name}: {e}")),
         Ok(m) if m.is_dir() => {
@@ -144,7 +143,7 @@ fn refuse(path: &Path, name: &str) -> Option<Record> {
         ),
         Ok(_) => return None,
     };
-    Some(error_record(name, &zero, "text", code, &message))
+    Some(error_record(name, None, "text", code, &message))
 }
 
 /// How one input is turned into a record.
@@ -154,6 +153,8 @@ pub enum Mode {
     /// A child process per document (`pia-extract __one FILE`), killed after the timeout.
     Isolated {
         timeout: Duration,
+        /// the child's address-space limit in bytes
+        memory: u64,
     },
 }
 
@@ -167,24 +168,28 @@ pub fn process_one(path: &Path, mode: Mode) -> Record {
         match mode {
             Mode::InProcess => match read_bounded(path, MAX_PDF_BYTES) {
                 Ok(bytes) => crate::pipeline::extract(&bytes, &name),
-                Err(e) => error_record(&name, &"0".repeat(64), "text", Code::Unreadable, &format!("cannot read {name}: {e}")),
+                Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => {
+                    error_record(&name, None, "text", Code::TooLarge, &format!("cannot read {name} within the memory available: {e}"))
+                }
+                Err(e) => error_record(&name, None, "text", Code::Unreadable, &format!("cannot read {name}: {e}")),
             },
-            Mode::Isolated { timeout } => isolated(path, &name, timeout),
+            Mode::Isolated { timeout, memory } => isolated(path, &name, Child { timeout, memory }),
         }
     };
     r.source.file_bytes = raw;
     r
 }
 
-/// Address space of an `--isolate` child: a document over it ends as `too_large`.
-const CHILD_MEMORY: u64 = 1 << 30;
+/// Address space of an `--isolate` child unless `--memory` says otherwise: a document over
+/// it ends as `too_large`. 1 GB is over 40× the peak of the largest real document.
+pub const CHILD_MEMORY: u64 = 1 << 30;
 /// Bytes of a child's stderr kept (enough for the allocator's message).
 const CHILD_STDERR_KEPT: u64 = 64 << 10;
 
 /// In the child before exec: the memory limit, and death with the parent (a killed run
 /// leaves no child behind).
-fn child_limits() -> std::io::Result<()> {
-    let limit = libc::rlimit { rlim_cur: CHILD_MEMORY, rlim_max: CHILD_MEMORY };
+fn child_limits(memory: u64) -> std::io::Result<()> {
+    let limit = libc::rlimit { rlim_cur: memory, rlim_max: memory };
     // SAFETY: plain system calls on a stack value; async-signal-safe.
     unsafe {
         if libc::setrlimit(libc::RLIMIT_AS, &raw const limit) != 0 {
@@ -201,21 +206,30 @@ fn child_limits() -> std::io::Result<()> {
     Ok(())
 }
 
-fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
-    let sha = read_bounded(path, MAX_PDF_BYTES).map_or_else(|_| "0".repeat(64), |b| sha256_hex(&b));
+/// The bounds of one `--isolate` child.
+#[derive(Clone, Copy)]
+struct Child {
+    timeout: Duration,
+    memory: u64,
+}
+
+fn isolated(path: &Path, name: &str, bounds: Child) -> Record {
+    let Child { timeout, memory } = bounds;
+    let sha = read_bounded(path, MAX_PDF_BYTES).ok().map(|b| sha256_hex(&b));
+    let sha = sha.as_deref();
     let exe = match std::env::current_exe() {
         Ok(e) => e,
-        Err(e) => return error_record(name, &sha, "text", Code::IsolationFailed, &format!("cannot find own executable: {e}")),
+        Err(e) => return error_record(name, sha, "text", Code::IsolationFailed, &format!("cannot find own executable: {e}")),
     };
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("__one").arg(path).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
     // SAFETY: between fork and exec the child only calls async-signal-safe functions
     // (setrlimit, prctl, getppid) on values it owns.
-    unsafe { cmd.pre_exec(child_limits) };
+    unsafe { cmd.pre_exec(move || child_limits(memory)) };
     let child = cmd.spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(e) => return error_record(name, &sha, "text", Code::IsolationFailed, &format!("cannot start a child process: {e}")),
+        Err(e) => return error_record(name, sha, "text", Code::IsolationFailed, &format!("cannot start a child process: {e}")),
     };
     // read stdout and stderr on threads so a large record cannot block the child
     let mut stdout = child.stdout.take().expect("piped");
@@ -241,12 +255,12 @@ fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
                     return r;
                 }
                 if errors.join().unwrap_or_default().contains("memory allocation") {
-                    let message = format!("reading this document needs more than the {} MB memory budget of --isolate", CHILD_MEMORY >> 20);
-                    return error_record(name, &sha, "text", Code::TooLarge, &message);
+                    let message = format!("reading this document needs more than the {} MB memory budget of --isolate", memory >> 20);
+                    return error_record(name, sha, "text", Code::TooLarge, &message);
                 }
                 return error_record(
                     name,
-                    &sha,
+                    sha,
                     "text",
                     Code::Crashed,
                     &format!("the child process reading this document ended abnormally ({status})"),
@@ -257,14 +271,14 @@ fn isolated(path: &Path, name: &str, timeout: Duration) -> Record {
                 let _ = child.wait();
                 return error_record(
                     name,
-                    &sha,
+                    sha,
                     "text",
                     Code::Timeout,
                     &format!("reading this document took longer than {} s", timeout.as_secs_f64()),
                 );
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return error_record(name, &sha, "text", Code::IsolationFailed, &format!("cannot wait for the child process: {e}")),
+            Err(e) => return error_record(name, sha, "text", Code::IsolationFailed, &format!("cannot wait for the child process: {e}")),
         }
     }
 }

@@ -97,6 +97,10 @@ struct RunArgs {
     /// With --isolate: seconds before a child is killed (error record `timeout`) [default: 60]
     #[arg(long, value_name = "SECS")]
     timeout: Option<f64>,
+    /// With --isolate: address-space limit of each child in MB (a document over it gives
+    /// `too_large`) [default: 1024]
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(MIN_CHILD_MEMORY_MB..))]
+    memory: Option<u64>,
     /// Also write the run's summary as JSON
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
@@ -349,8 +353,10 @@ fn previous_records(out: &Path, is_dir: bool) -> HashMap<(String, String), Recor
     let mut m = HashMap::new();
     let mut add = |text: &str| {
         for line in text.lines() {
-            if let Ok(r) = serde_json::from_str::<Record>(line) {
-                m.insert((r.source.file.clone(), r.source.sha256.clone()), r);
+            if let Ok(r) = serde_json::from_str::<Record>(line)
+                && let Some(sha) = r.source.sha256.clone()
+            {
+                m.insert((r.source.file.clone(), sha), r);
             }
         }
     };
@@ -360,8 +366,9 @@ fn previous_records(out: &Path, is_dir: bool) -> HashMap<(String, String), Recor
         for f in files {
             if let Ok(t) = std::fs::read_to_string(&f)
                 && let Ok(r) = serde_json::from_str::<Record>(&t)
+                && let Some(sha) = r.source.sha256.clone()
             {
-                m.insert((r.source.file.clone(), r.source.sha256.clone()), r);
+                m.insert((r.source.file.clone(), sha), r);
             }
         }
     } else {
@@ -387,6 +394,8 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Inputs per worker thread that may be in flight ahead of the writer (bounds memory).
 const WINDOW_PER_THREAD: usize = 8;
+/// The least `--memory` accepted: under it the child cannot even be loaded.
+const MIN_CHILD_MEMORY_MB: u64 = 32;
 /// Seconds before an `--isolate` child is killed when `--timeout` is not given.
 const DEFAULT_TIMEOUT: f64 = 60.0;
 
@@ -401,6 +410,9 @@ struct Plan {
 fn plan(a: &RunArgs) -> Result<Plan, String> {
     if a.timeout.is_some() && !a.isolate {
         return Err("--timeout works only with --isolate (a document read in-process cannot be stopped)".into());
+    }
+    if a.memory.is_some() && !a.isolate {
+        return Err("--memory works only with --isolate (it limits each child process)".into());
     }
     let out_is_dir = a.out.as_ref().is_some_and(|o| o.is_dir() || o.as_os_str().as_encoded_bytes().ends_with(b"/"));
     let csv_named = a.out.as_ref().is_some_and(|o| o.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")));
@@ -481,7 +493,8 @@ fn run(a: &RunArgs) -> ExitCode {
     let mut encoder = Encoder { format, pretty: a.pretty || sink.pretty(), csv_started: false };
     let bar = progress_bar(inputs.len(), a.quiet);
     let timeout = Duration::from_secs_f64(a.timeout.unwrap_or(DEFAULT_TIMEOUT).max(0.1));
-    let mode = if a.isolate { Mode::Isolated { timeout } } else { Mode::InProcess };
+    let memory = a.memory.map_or(corpus::CHILD_MEMORY, |mb| mb.saturating_mul(1 << 20));
+    let mode = if a.isolate { Mode::Isolated { timeout, memory } } else { Mode::InProcess };
     let started = Instant::now();
     let mut summary = Summary::default();
     let window = rayon::current_num_threads() * WINDOW_PER_THREAD;

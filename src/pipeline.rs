@@ -41,7 +41,7 @@ pub fn extract(bytes: &[u8], name: &str) -> Record {
                 .or_else(|| e.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             let message = format!("internal error while reading this document: {msg}");
-            Record::from(Extraction::failed(SourceInfo::unread(name, &sha, "text"), Code::InternalPanic, message))
+            Record::from(Extraction::failed(SourceInfo::unread(name, Some(&sha), "text"), Code::InternalPanic, message))
         }
     }
 }
@@ -50,7 +50,7 @@ pub fn extract(bytes: &[u8], name: &str) -> Record {
 fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
     let Input { source, pages, diags } = match source::read(bytes, name, sha) {
         Ok(input) => input,
-        Err(f) => return Extraction::failed(SourceInfo::unread(name, sha, f.format), f.code, f.message),
+        Err(f) => return Extraction::failed(SourceInfo::unread(name, Some(sha), f.format), f.code, f.message),
     };
     let mut x = Extraction { source, diags, ..Extraction::default() };
     let lines = &pages.lines;

@@ -9,7 +9,8 @@ use crate::pdf::{self, PdfError};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SourceInfo {
     pub file: String,
-    pub sha256: String,
+    /// of the input bytes; None when they could not be read
+    pub sha256: Option<String>,
     /// `text`, `markdown` or `pdf`
     pub format: String,
     pub encoding: Option<String>,
@@ -21,8 +22,8 @@ pub struct SourceInfo {
 impl SourceInfo {
     /// An input that was not read past its first bytes.
     #[must_use]
-    pub fn unread(file: &str, sha256: &str, format: &str) -> SourceInfo {
-        SourceInfo { file: file.into(), sha256: sha256.into(), format: format.into(), ..SourceInfo::default() }
+    pub fn unread(file: &str, sha256: Option<&str>, format: &str) -> SourceInfo {
+        SourceInfo { file: file.into(), sha256: sha256.map(Into::into), format: format.into(), ..SourceInfo::default() }
     }
 }
 
@@ -85,7 +86,7 @@ pub fn read(bytes: &[u8], name: &str, sha: &str) -> Result<Input, Failure> {
     };
     let source = SourceInfo {
         file: name.into(),
-        sha256: sha.into(),
+        sha256: Some(sha.into()),
         format: pages.format.as_str().into(),
         encoding,
         pages: pages.pages,

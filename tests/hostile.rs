@@ -398,6 +398,9 @@ fn fifos_are_not_files() {
             let recs = run(&args).records();
             assert_eq!(recs.len(), 3);
             assert!(has_code(&recs[1], "not_a_file"), "{:?}", codes(&recs[1]));
+            // no bytes were read, so no hash is claimed; the readable neighbours keep theirs
+            assert!(recs[1]["source"]["sha256"].is_null(), "{}", recs[1]["source"]);
+            assert_eq!(recs[0]["source"]["sha256"].as_str().map(str::len), Some(64));
             assert!(!recs[0]["fields"].as_array().unwrap().is_empty() && !recs[2]["fields"].as_array().unwrap().is_empty());
         }
     }
@@ -475,6 +478,7 @@ fn an_unreadable_folder_has_a_record() {
     assert_eq!(recs.len(), 2);
     let locked = recs.iter().find(|r| r["source"]["file"].as_str().unwrap().ends_with("locked")).expect("a record for the folder");
     assert!(has_code(locked, "unreadable"), "{:?}", codes(locked));
+    assert!(locked["source"]["sha256"].is_null(), "an unread input claims no hash: {}", locked["source"]);
     std::fs::set_permissions(d.join("c/locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
     let _ = std::fs::remove_dir_all(&d);
 }
@@ -689,5 +693,35 @@ fn isolated_children_die_with_their_parent() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(processes_with(&needle).is_empty(), "a child outlived its parent");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// `--isolate` bounds each child's memory: a document that needs more than `--memory` gives
+/// `too_large` naming that budget, and the documents beside it are read as usual.
+#[test]
+fn isolate_bounds_each_childs_memory() {
+    let d = temp_dir("isolate-memory");
+    let one = std::fs::read(seed("001")).unwrap();
+    std::fs::write(d.join("a.txt"), &one).unwrap();
+    // 40 copies of a real dump: 11 MB, within the text budget, but its reading needs far
+    // more than 64 MB of address space
+    std::fs::write(d.join("b.txt"), one.repeat(40)).unwrap();
+    std::fs::copy(seed("004"), d.join("c.txt")).unwrap();
+    let recs = run(&[d.as_os_str(), "--isolate".as_ref(), "--memory".as_ref(), "64".as_ref()]).records();
+    assert_eq!(recs.len(), 3);
+    assert!(has_code(&recs[1], "too_large"), "{:?}", codes(&recs[1]));
+    let message =
+        recs[1]["diagnostics"].as_array().unwrap().iter().find(|x| x["code"] == "too_large").unwrap()["message"].as_str().unwrap();
+    assert!(message.contains("64 MB"), "{message}");
+    for r in [&recs[0], &recs[2]] {
+        assert!(codes(r).iter().all(|c| c != "too_large" && c != "crashed"), "{:?}", codes(r));
+        assert!(r["fields"].as_array().unwrap().len() > 100);
+    }
+    // the same big document with the default budget is read whole
+    let whole = run(&[d.join("b.txt").as_os_str(), "--isolate".as_ref()]).records();
+    assert!(!has_code(&whole[0], "too_large") && whole[0]["fields"].as_array().unwrap().len() > 100);
+    // under the least budget a child can run in, the flag is a usage error
+    let low = run(&[d.join("a.txt").as_os_str(), "--isolate".as_ref(), "--memory".as_ref(), "8".as_ref()]);
+    assert_eq!(low.code, Some(1), "{}", low.stderr);
     let _ = std::fs::remove_dir_all(&d);
 }

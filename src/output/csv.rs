@@ -11,7 +11,7 @@ pub fn csv_rows(r: &Record) -> Vec<[String; 11]> {
     let base = |id: &str, label: &str, ty: &str, value: &Option<String>, option: &str, checked: &str, cert: &str| -> [String; 11] {
         [
             r.source.file.clone(),
-            r.source.sha256.clone(),
+            r.source.sha256.clone().unwrap_or_default(),
             r.document.kind.clone().unwrap_or_default(),
             r.document.organization.clone().unwrap_or_default(),
             id.to_string(),

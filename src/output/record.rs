@@ -42,7 +42,8 @@ pub struct Completeness {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Source {
     pub file: String,
-    pub sha256: String,
+    /// `None` (JSON null) when the input's bytes could not be read
+    pub sha256: Option<String>,
     pub format: String,
     pub encoding: Option<String>,
     pub pages: Option<u32>,
@@ -260,7 +261,7 @@ impl From<annex::Tables> for Tables {
 
 /// The record of an input that could not be read at all (I/O, isolation failures).
 #[must_use]
-pub fn error_record(name: &str, sha: &str, format: &str, code: crate::diag::Code, message: &str) -> Record {
+pub fn error_record(name: &str, sha: Option<&str>, format: &str, code: crate::diag::Code, message: &str) -> Record {
     Record::from(Extraction::failed(SourceInfo::unread(name, sha, format), code, message))
 }
 
