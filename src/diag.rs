@@ -95,6 +95,7 @@ codes! {
     SpacedText = "spaced_text", Info, "every character was followed by a space; the spaces were removed";
     DoubledText = "doubled_text", Info, "lines printed twice (bold by overprint) were read once";
     Inconsistent = "inconsistent", Warning, "the record breaks one of the form's own rules (templates/rules.txt); the values involved are not exact";
+    ValueAmbiguous = "value_ambiguous", Warning, "a dump prints a text value where it may belong to a neighbouring label (labels and values out of step, or a cell cut in two): null";
     ValueFragment = "value_fragment", Warning, "a text value was (or ended with) a piece of a neighbour (a heading, brackets, an option word, a box's detail): cut, or null";
     UnknownLabel = "unknown_label", Info, "a numbered label the form's template does not know was kept as a text field";
     ChangesPartial = "changes_partial", Info, "別添 変更箇所 rows were read without their 変更前/変更後 texts";

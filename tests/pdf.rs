@@ -97,6 +97,7 @@ fn generated_pdfs_read_against_their_keys() {
 /// records give a choice or a mark, it is the same.
 #[test]
 fn pdf_and_its_dump_agree() {
+    let mut cut_texts = Vec::new();
     for p in pdfs().into_iter().filter(|p| !p.to_string_lossy().contains("notounicode") && !p.to_string_lossy().contains("unijis")) {
         let dump = PathBuf::from(format!("{}.pdftotext.txt", p.to_string_lossy().trim_end_matches(".pdf")));
         let a = record(&p);
@@ -112,6 +113,15 @@ fn pdf_and_its_dump_agree() {
             match x["type"].as_str().unwrap() {
                 "choice" if !x["value"].is_null() && !y["value"].is_null() => {
                     assert_eq!(x["value"], y["value"], "{}: {id}", p.display());
+                }
+                "text" if !x["value"].is_null() && !y["value"].is_null() => {
+                    // the same value, white space aside; or one pdftotext cut at a wide space
+                    let norm = |v: &Value| pia_extract::normalize::key(v.as_str().unwrap());
+                    let (vx, vy) = (norm(&x["value"]), norm(&y["value"]));
+                    if vx != vy {
+                        assert!(vx.starts_with(&vy), "{}: {id}: the dump's 「{vy}」 is not the PDF's 「{vx}」", dump.display());
+                        cut_texts.push(format!("{}: {id}", dump.display()));
+                    }
                 }
                 "checkboxes" => {
                     for (ox, oy) in x["options"].as_array().unwrap().iter().zip(y["options"].as_array().unwrap()) {
@@ -132,7 +142,14 @@ fn pdf_and_its_dump_agree() {
             }
         }
     }
+    // a cell pdftotext splits at a wide space prints its rest after a blank line, where it
+    // cannot be told from the next cell: those values are cut (the dumps of gen_c: 部署 twice,
+    // 法令上の根拠, 委託先名). This ceiling only goes down.
+    assert!(cut_texts.len() <= MAX_CUT_DUMP_TEXTS, "{cut_texts:#?}");
 }
+
+/// Dump text values that are a prefix of their PDF's value (see `pdf_and_its_dump_agree`).
+const MAX_CUT_DUMP_TEXTS: usize = 8;
 
 /// The pdftotext dump of a generated PDF, read as a scrambled text (page by page), gives
 /// every mark and choice of the PDF's key or null: none contradicts the PDF.

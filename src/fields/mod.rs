@@ -24,7 +24,7 @@ use marks::BodyPieces;
 use pages::GroupHeading;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
-use text::{Placed, read_text};
+use text::{Placed, TextRead, prose_after, read_text};
 
 /// How the input's lines were made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +118,10 @@ pub fn read_fields(doc: &Doc) -> Warned<Vec<FieldOut>> {
         box_jobs: Vec::new(),
         group_headings,
     };
-    r.known_fields();
+    let texts = r.known_fields();
+    if doc.layout == Layout::Lines && !doc.flattened {
+        r.ambiguous_texts(&texts);
+    }
     r.unknown_fields(&unknowns);
     // the bracket pieces of every body line, for the choice and checkbox readers
     let body_pieces = BodyPieces::new(doc.lines, doc.body.clone());
@@ -131,6 +134,20 @@ pub fn read_fields(doc: &Doc) -> Warned<Vec<FieldOut>> {
     fields.sort_by_key(|f| (f.order.0, f.order.1));
     Warned::new(fields, diags)
 }
+
+/// A text field as read: its index in `fields`, its label's line, where its value was read
+/// and the last line it took.
+struct TextAt {
+    field: usize,
+    /// the field's index in the template
+    template: usize,
+    label: usize,
+    how: Placed,
+    last: usize,
+}
+
+/// Characters of a dropped value quoted in its diagnostic.
+const DIAG_VALUE_CHARS: usize = 30;
 
 /// A label line's value taker on a labels-first page: the field, or `Discarded` for a label
 /// read again (its value is consumed, then dropped).
@@ -158,10 +175,12 @@ struct Reader<'d, 'a> {
 }
 
 impl Reader<'_, '_> {
-    /// One field per template path; text values read now, choices and boxes queued.
-    fn known_fields(&mut self) {
+    /// One field per template path; text values read now (and returned, in the order of
+    /// their labels), choices and boxes queued.
+    fn known_fields(&mut self) -> Vec<TextAt> {
         let (doc, t) = (self.doc, self.doc.form);
         let mut seen_paths: HashSet<Vec<String>> = HashSet::new();
+        let mut texts = Vec::new();
         for (hi, h) in self.hits.iter().enumerate() {
             let fs = &t.fields[h.field];
             if fs.kind == FieldKind::None {
@@ -197,7 +216,8 @@ impl Reader<'_, '_> {
             match fs.kind {
                 // flattened pages: where a value ends is not known (labels_first may tell)
                 FieldKind::Text if !doc.flattened => {
-                    let (value, how) = read_text(doc, &h.at, &self.label_lines);
+                    let TextRead { value, how, last } = read_text(doc, &h.at, &self.label_lines);
+                    texts.push(TextAt { field: index, template: h.field, label: h.at.line, how, last });
                     if how != Placed::OwnLine {
                         // read by proximity or order, or nothing found next to the label
                         // (which does not show the field empty): never exact
@@ -219,13 +239,66 @@ impl Reader<'_, '_> {
             }
             self.fields.push(out);
         }
+        texts.sort_by_key(|x| x.label);
+        texts
+    }
+
+    /// A dump: text values that may be a neighbour's become null (`value_ambiguous`). A
+    /// label with nothing below it, then the form's next text label with a value below: that
+    /// value may be the first label's (pdftotext prints a row's value after the next row's
+    /// label), and so may each later one's, to the end of the run.
+    fn ambiguous_texts(&mut self, texts: &[TextAt]) {
+        let lines = self.doc.lines;
+        // nothing but the form's labels and ※ notes between two lines (a numbered line or
+        // heading between them may be a value)
+        let labels: HashSet<usize> = self.hits.iter().flat_map(|h| h.at.line..=h.at.end_line).collect();
+        let only_labels_between =
+            |a: usize, b: usize| (a + 1..b).all(|j| labels.contains(&j) || lines[j].key == "※" || lines[j].key.is_empty());
+        let mut doubtful = vec![false; texts.len()];
+        for i in 0..texts.len() {
+            let a = &texts[i];
+            if a.how != Placed::Nothing && !doubtful[i] {
+                continue;
+            }
+            // the form's next text field of the same group instance, printed later
+            let instance = |x: &TextAt| self.fields[x.field].order.1;
+            let next = texts
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.template > a.template && instance(b) == instance(a))
+                .min_by_key(|(_, b)| b.template)
+                .map(|(j, _)| j)
+                .filter(|&j| j > i);
+            if let Some(j) = next
+                && texts[j].how == Placed::Near
+                && only_labels_between(a.last, texts[j].label)
+                && !self.same_either_way(&texts[j])
+            {
+                doubtful[j] = true;
+            }
+        }
+        for (x, _) in texts.iter().zip(&doubtful).filter(|(_, d)| **d) {
+            let f = &mut self.fields[x.field];
+            let Some(v) = f.value.take() else { continue };
+            f.certainty = Certainty::Unknown;
+            let shown: String = v.chars().take(DIAG_VALUE_CHARS).collect();
+            let msg = format!("「{shown}」 printed where labels and values are out of step: it may be a neighbour's");
+            self.diags.push(Diag::new(Code::ValueAmbiguous, msg).field(&f.id()).at(f.at));
+        }
+    }
+
+    /// The value read would be the same if it were shifted: the next cell of prose after it
+    /// says the same (`-` and `-`).
+    fn same_either_way(&self, x: &TextAt) -> bool {
+        let Some(v) = self.fields[x.field].value.as_deref() else { return false };
+        prose_after(self.doc, x.last, &self.label_lines).is_some_and(|l| l.key == crate::normalize::key(v))
     }
 
     /// Labels a tolerant form does not know: text fields after the known ones.
     fn unknown_fields(&mut self, unknowns: &[Unknown]) {
         let (doc, t) = (self.doc, self.doc.form);
         for (k, u) in unknowns.iter().enumerate() {
-            let value = if doc.flattened { None } else { read_text(doc, &u.at, &self.label_lines).0 };
+            let value = if doc.flattened { None } else { read_text(doc, &u.at, &self.label_lines).value };
             let out = FieldOut {
                 path: u.path.clone(),
                 label: u.label.clone(),
@@ -299,4 +372,53 @@ fn read_test_text(text: &str) -> Warned<Vec<FieldOut>> {
     let sections = crate::form::headings::find_sections(form, &lines);
     let doc = Doc { tpls, form, lines: &lines, sections: &sections, body: 0..lines.len(), layout: Layout::Lines, flattened: false };
     read_fields(&doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "Ⅱ 特定個人情報ファイルの概要\n3. 特定個人情報の入手・使用\n";
+
+    fn texts(body: &str) -> (Vec<(String, Option<String>)>, Vec<Diag>) {
+        let ex = read_test_text(&format!("{HEAD}{body}"));
+        let fields = ex.value.iter().filter(|f| f.id().starts_with("II/3/8/")).map(|f| (f.label.clone(), f.value.clone()));
+        (fields.collect(), ex.diags)
+    }
+
+    fn value<'a>(fields: &'a [(String, Option<String>)], label: &str) -> Option<&'a str> {
+        fields.iter().find(|(l, _)| l.starts_with(label)).unwrap_or_else(|| panic!("{label}: {fields:?}")).1.as_deref()
+    }
+
+    /// A label with nothing below it, then the next label with a value: the value may be the
+    /// first label's, and the next one's may be the second's: all null, said.
+    #[test]
+    fn labels_and_values_out_of_step_are_null() {
+        let (f, diags) = texts(
+            "⑧使用方法 住民税の賦課に使用する。\n情報の突合\n\n情報の統計分析\n\n宛名番号と突合する。\n\n権利利益に影響を与え得る決定\n\n統計分析は行わない。\n賦課決定\n",
+        );
+        assert_eq!(value(&f, "情報の突合"), None);
+        assert_eq!(value(&f, "情報の統計分析"), None, "{f:?}");
+        assert_eq!(value(&f, "権利利益"), None, "{f:?}");
+        assert_eq!(diags.iter().filter(|d| d.code == Code::ValueAmbiguous).count(), 2, "{diags:?}");
+    }
+
+    /// Each label followed by its own value: nothing is doubted.
+    #[test]
+    fn labels_and_values_in_step_are_kept() {
+        let (f, diags) = texts(
+            "⑧使用方法 住民税の賦課に使用する。\n情報の突合 宛名番号と突合する。\n\n情報の統計分析\n\n統計分析は行わない。\n\n権利利益に影響を与え得る決定\n\n賦課決定\n",
+        );
+        assert_eq!(value(&f, "情報の突合"), Some("宛名番号と突合する。"));
+        assert_eq!(value(&f, "情報の統計分析"), Some("統計分析は行わない。"));
+        assert_eq!(value(&f, "権利利益"), Some("賦課決定"));
+        assert!(!diags.iter().any(|d| d.code == Code::ValueAmbiguous), "{diags:?}");
+    }
+
+    /// Out of step, but the shifted reading gives the same value (`-` and `-`): kept.
+    #[test]
+    fn the_same_value_either_way_is_kept() {
+        let (f, _) = texts("⑧使用方法 住民税の賦課に使用する。\n情報の突合\n\n情報の統計分析\n\n-\n\n-\n");
+        assert_eq!(value(&f, "情報の統計分析"), Some("-"), "{f:?}");
+    }
 }

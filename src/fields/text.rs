@@ -4,7 +4,7 @@
 use super::marks::lone_marks;
 use super::{Doc, Layout};
 use crate::form::scan::LabelAt;
-use crate::form::tuning::{CENTRED_VALUE_INDENT, TEXT_MAX_LINES};
+use crate::form::tuning::{CENTRED_VALUE_INDENT, STRAY_PROSE_LOOKAHEAD, TEXT_MAX_LINES};
 use crate::input::Line;
 use crate::normalize::join_wrapped;
 use std::collections::HashSet;
@@ -73,9 +73,25 @@ pub(super) enum Placed {
     Nothing,
 }
 
+/// A text value as read: the value, where it was read, and the last line it took (the
+/// label's last line when it took none below).
+pub(super) struct TextRead {
+    pub value: Option<String>,
+    pub how: Placed,
+    pub last: usize,
+}
+
+/// The text after a label (see `read_value`), with the last line it took.
+pub(super) fn read_text(doc: &Doc, at: &LabelAt, stops: &HashSet<usize>) -> TextRead {
+    let mut last = at.end_line;
+    let (value, how) = read_value(doc, at, stops, &mut last);
+    TextRead { value, how, last }
+}
+
 /// The text after a label: the rest of its line and the lines below it, until the next
-/// label (`stops`), heading, bracket or option list; and where it was read.
-pub(super) fn read_text(doc: &Doc, at: &LabelAt, stops: &HashSet<usize>) -> (Option<String>, Placed) {
+/// label (`stops`), heading, bracket or option list; and where it was read. `last` is moved
+/// to the last line read below the label.
+fn read_value(doc: &Doc, at: &LabelAt, stops: &HashSet<usize>, last: &mut usize) -> (Option<String>, Placed) {
     let lines = doc.lines;
     let first = first_part(&lines[at.end_line], at);
     if first.starts_with('[') || first.starts_with(']') {
@@ -96,9 +112,10 @@ pub(super) fn read_text(doc: &Doc, at: &LabelAt, stops: &HashSet<usize>) -> (Opt
     let wrapped = lines.get(at.end_line + 1).is_some_and(|n| n.pos == lines[at.end_line].pos + 1 && !stops.contains(&(at.end_line + 1)));
     let mut how = Placed::OwnLine;
     if !inline || wrapped {
-        let below = lines_below(doc, at.end_line, stops, parts.is_empty());
+        let (below, end) = lines_below(doc, at.end_line, stops, parts.is_empty());
         if !below.is_empty() {
             how = Placed::Near;
+            *last = end;
         }
         parts.extend(below);
     }
@@ -142,9 +159,10 @@ fn value_above(lines: &[Line], line: usize, stops: &HashSet<usize>) -> bool {
 
 /// The raw lines below `from` that continue its value: until a label, heading, bracket or
 /// option list, or a blank line (one allowed before the first part when `nothing_yet`).
-fn lines_below(doc: &Doc, from: usize, stops: &HashSet<usize>, nothing_yet: bool) -> Vec<String> {
+fn lines_below(doc: &Doc, from: usize, stops: &HashSet<usize>, nothing_yet: bool) -> (Vec<String>, usize) {
     let lines = doc.lines;
     let mut parts = Vec::new();
+    let mut end = from;
     let mut prev_pos = lines[from].pos;
     let last = doc.body.end.min(from + TEXT_MAX_LINES);
     for (j, l) in lines.iter().enumerate().take(last).skip(from + 1) {
@@ -162,9 +180,27 @@ fn lines_below(doc: &Doc, from: usize, stops: &HashSet<usize>, nothing_yet: bool
         prev_pos = l.pos;
         if l.key != "※" {
             parts.push(l.raw.clone());
+            end = j;
         }
     }
-    parts
+    (parts, end)
+}
+
+/// A dump: the first line of prose after the value that ended on `last`, past a blank
+/// line and before the next label or heading (a cell of its own, or the rest of a cell
+/// pdftotext cut at a wide space).
+pub(super) fn prose_after<'l>(doc: &Doc<'l>, last: usize, stops: &HashSet<usize>) -> Option<&'l Line> {
+    let lines = doc.lines;
+    let end = doc.body.end.min(last + 1 + STRAY_PROSE_LOOKAHEAD);
+    for (j, l) in lines.iter().enumerate().take(end).skip(last + 1) {
+        if stops.contains(&j) || is_structural(l) || l.key == "再委託" {
+            return None;
+        }
+        if l.key != "※" && !l.key.is_empty() {
+            return Some(l);
+        }
+    }
+    None
 }
 
 /// A line that is not prose: a bracket, an option list, marks.

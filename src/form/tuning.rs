@@ -30,6 +30,9 @@ pub const OWNER_FAR_ABOVE_PENALTY: i64 = 2000;
 /// A text value is read over at most this many entries below its label (slice indices, not
 /// `pos`): a long 事務の内容 runs about 60 lines.
 pub const TEXT_MAX_LINES: usize = 60;
+/// A dump: the next cell's prose is looked for this many entries after a value (blank
+/// entries and ※ notes stand between them).
+pub const STRAY_PROSE_LOOKAHEAD: usize = 8;
 /// PDF: a value above a centred label stands at least this far right of it (points).
 pub const CENTRED_VALUE_INDENT: f64 = 20.0;
 
