@@ -94,7 +94,8 @@ codes! {
     NoCover = "no_cover", Info, "no cover page was found; document fields are null";
     SpacedText = "spaced_text", Info, "every character was followed by a space; the spaces were removed";
     DoubledText = "doubled_text", Info, "lines printed twice (bold by overprint) were read once";
-    Inconsistent = "inconsistent", Warning, "the record breaks one of the form's own rules (templates/rules.txt); the values involved are not exact";
+    Inconsistent = "inconsistent", Warning, "the record breaks one of the form's own rules (templates/rules.txt) and neither side was read more surely: the values involved are not exact";
+    RuleSettled = "rule_settled", Warning, "an inferred value broke one of the form's own rules (templates/rules.txt) against an exact reading: the inferred side was made null";
     ValueAmbiguous = "value_ambiguous", Warning, "a dump prints a text value where it may belong to a neighbouring label (labels and values out of step, or a cell cut in two): null";
     ValueFragment = "value_fragment", Warning, "a text value was (or ended with) a piece of a neighbour (a heading, brackets, an option word, a box's detail): cut, or null";
     UnknownLabel = "unknown_label", Info, "a numbered label the form's template does not know was kept as a text field";

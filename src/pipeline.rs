@@ -74,7 +74,7 @@ fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
     let doc = Doc { tpls, form: t, lines, sections, body: body.range.clone(), layout, flattened: pages.flavour.flattened };
     x.fields = fields::read_fields(&doc).take(&mut x.diags);
     // the form's own logic (templates/rules.txt): what breaks it is not exact
-    x.fields = rules::check(std::mem::take(&mut x.fields), &rules::rules()).take(&mut x.diags);
+    x.fields = rules::check(std::mem::take(&mut x.fields), &rules::rules_for(&t.form)).take(&mut x.diags);
     x.completeness = Some(crate::completeness::check(t, sections, &x.fields, &pages.flavour).take(&mut x.diags));
     x.document = policy::document(cover, tpls, t, sections, &x.fields, &pages.flavour).take(&mut x.diags);
     policy::null_garbled_texts(&mut x.fields, &pages.flavour);

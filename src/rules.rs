@@ -36,6 +36,8 @@ pub struct Rule {
     pub name: String,
     when: Test,
     then: Then,
+    /// the forms it holds on (`様式3`); empty: every form
+    forms: Vec<String>,
 }
 
 fn parse_ref(s: &str) -> Ref {
@@ -64,10 +66,16 @@ fn parse_then(s: &str) -> Option<Then> {
     }
 }
 
-/// The rules of `templates/rules.txt`.
-#[must_use]
-pub fn rules() -> Vec<Rule> {
+/// Every rule of `templates/rules.txt`, whatever its forms.
+#[cfg(test)]
+fn rules() -> Vec<Rule> {
     parse(RULES)
+}
+
+/// The rules that hold on `form` (`様式4`).
+#[must_use]
+pub fn rules_for(form: &str) -> Vec<Rule> {
+    parse(RULES).into_iter().filter(|r| r.forms.is_empty() || r.forms.iter().any(|f| f == form)).collect()
 }
 
 fn parse(text: &str) -> Vec<Rule> {
@@ -77,7 +85,8 @@ fn parse(text: &str) -> Vec<Rule> {
         .filter_map(|l| {
             let mut parts = l.split('|').map(str::trim);
             let (name, when, then) = (parts.next()?, parts.next()?, parts.next()?);
-            Some(Rule { name: name.into(), when: parse_test(when)?, then: parse_then(then)? })
+            let forms = parts.next().map(|f| f.split_whitespace().map(String::from).collect()).unwrap_or_default();
+            Some(Rule { name: name.into(), when: parse_test(when)?, then: parse_then(then)?, forms })
         })
         .collect()
 }
@@ -160,22 +169,22 @@ pub fn check(mut fields: Vec<FieldOut>, rules: &[Rule]) -> Warned<Vec<FieldOut>>
                 continue;
             }
             let names: Vec<String> = bad.iter().map(|&b| fields[b].id()).collect();
-            diags.push(
-                Diag::new(Code::Inconsistent, format!("rule {}: {} contradicts {}", rule.name, fields[w].id(), names.join(", ")))
-                    .field(&fields[w].id())
-                    .at(fields[w].at),
-            );
-            settle(&mut fields, w, &bad);
+            let message = format!("rule {}: {} contradicts {}", rule.name, fields[w].id(), names.join(", "));
+            // our own inferred reading broke the rule, not (as far as can be told) the source
+            let code = if settle(&mut fields, w, &bad) { Code::RuleSettled } else { Code::Inconsistent };
+            diags.push(Diag::new(code, message).field(&fields[w].id()).at(fields[w].at));
         }
     }
     Warned::new(fields, diags)
 }
 
-/// Neither side stays exact; an inferred side facing an exact one becomes null.
-fn settle(fields: &mut [FieldOut], w: usize, bad: &[usize]) {
+/// Neither side stays exact; an inferred side facing an exact one becomes null (then true:
+/// the contradiction is settled as a misreading of ours).
+fn settle(fields: &mut [FieldOut], w: usize, bad: &[usize]) -> bool {
     let exact = |f: &FieldOut| f.certainty == Certainty::Exact;
     let when_exact = exact(&fields[w]);
     let then_exact = bad.iter().all(|&b| exact(&fields[b]));
+    let settled = when_exact != then_exact;
     if when_exact && !then_exact {
         for &b in bad {
             unknown(&mut fields[b]);
@@ -186,6 +195,7 @@ fn settle(fields: &mut [FieldOut], w: usize, bad: &[usize]) {
     for i in std::iter::once(w).chain(bad.iter().copied()) {
         demote(&mut fields[i]);
     }
+    settled
 }
 
 fn demote(f: &mut FieldOut) {
@@ -287,6 +297,18 @@ mod tests {
         for rule in &rules {
             let bad = check(record(rule, false), std::slice::from_ref(rule));
             assert!(bad.diags.iter().any(|d| d.code == Code::Inconsistent && d.message.contains(&rule.name)), "{}: not flagged", rule.name);
+            // an inferred side facing the exact one is settled: null, and said so
+            // (when WHEN and THEN name two fields; one field's two boxes cannot lean)
+            let mut leaning = record(rule, false);
+            if leaning.len() > 1 {
+                leaning[1].certainty = Certainty::Inferred;
+                let settled = check(leaning, std::slice::from_ref(rule));
+                assert!(
+                    settled.diags.iter().any(|d| d.code == Code::RuleSettled && d.message.contains(&rule.name)),
+                    "{}: not settled",
+                    rule.name
+                );
+            }
             assert!(bad.value.iter().all(|f| f.certainty != Certainty::Exact), "{}: still exact", rule.name);
             let ok = check(record(rule, true), &rules);
             assert!(ok.diags.is_empty(), "{}: honest record flagged: {:?}", rule.name, ok.diags);
@@ -308,5 +330,17 @@ mod tests {
         let mut fs = record(rule, false);
         fs[1].path[2] = "委託事項2".into();
         assert!(check(fs, &rules).diags.is_empty());
+    }
+
+    /// A rule kept to one form is not applied to another (様式3 and 様式4 number the risks
+    /// of Ⅲ6 differently).
+    #[test]
+    fn rules_keep_to_their_forms() {
+        let names = |form: &str| rules_for(form).into_iter().map(|r| r.name).collect::<Vec<_>>();
+        let (three, four) = (names("様式3"), names("様式4"));
+        assert!(three.iter().any(|n| n == "no-net-provide-risk-empty-3") && !four.iter().any(|n| n == "no-net-provide-risk-empty-3"));
+        assert!(four.iter().any(|n| n == "no-net-provide-risk5-empty") && !three.iter().any(|n| n == "no-net-provide-risk5-empty"));
+        // rules without a form hold on every form
+        assert!(three.iter().any(|n| n == "no-entrust-no-items") && four.iter().any(|n| n == "no-entrust-no-items"));
     }
 }
