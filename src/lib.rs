@@ -13,6 +13,7 @@ mod completeness;
 pub mod corpus;
 mod cover;
 pub mod diag;
+pub mod diff;
 mod fields;
 mod form;
 mod input;

@@ -126,6 +126,15 @@ enum Cmd {
     },
     /// Print the record's JSON Schema
     Schema,
+    /// Field-level changes between two versions of one 評価書 (records or source documents),
+    /// cross-checked against NEW's 別添 変更箇所
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// `json` (default) or `md` (a readable table)
+        #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = ["json", "md"])]
+        format: String,
+    },
     /// (internal) read one document and print its record; used by --isolate
     #[command(name = "__one", hide = true)]
     One { file: PathBuf },
@@ -149,6 +158,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Cmd::Score { record, keys, min, json }) => run_score(&record, &keys, min, json),
+        Some(Cmd::Diff { old, new, format }) => ExitCode::from(pia_extract::diff::run_cli(&old, &new, format == "md")),
         Some(Cmd::One { file }) => {
             let r = corpus::process_one(&file, Mode::InProcess);
             let _ = writeln!(std::io::stdout(), "{}", serde_json::to_string(&r).expect("a record serializes"));
