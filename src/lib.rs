@@ -22,6 +22,7 @@ pub mod output;
 pub mod pdf;
 mod pipeline;
 mod policy;
+pub mod review;
 mod rules;
 pub mod score;
 mod source;

@@ -126,6 +126,20 @@ enum Cmd {
     },
     /// Print the record's JSON Schema
     Schema,
+    /// Write a static review site: DIR/index.html (least certain first) and one page per
+    /// document showing where each value was read, with corrections that download as an
+    /// answer key
+    Review {
+        /// Input files or folders; `-` reads paths from stdin
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The site's folder
+        #[arg(short = 'o', long = "out", value_name = "DIR", required = true)]
+        out: PathBuf,
+        /// Reuse the records of an earlier run (JSON Lines) for inputs with the same name and bytes
+        #[arg(long, value_name = "FILE")]
+        records: Option<PathBuf>,
+    },
     /// Field-level changes between two versions of one 評価書 (records or source documents),
     /// cross-checked against NEW's 別添 変更箇所
     Diff {
@@ -158,6 +172,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Cmd::Score { record, keys, min, json }) => run_score(&record, &keys, min, json),
+        Some(Cmd::Review { inputs, out, records }) => ExitCode::from(pia_extract::review::run_cli(&inputs, &out, records.as_deref())),
         Some(Cmd::Diff { old, new, format }) => ExitCode::from(pia_extract::diff::run_cli(&old, &new, format == "md")),
         Some(Cmd::One { file }) => {
             let r = corpus::process_one(&file, Mode::InProcess);
