@@ -139,6 +139,10 @@ enum Cmd {
         /// Reuse the records of an earlier run (JSON Lines) for inputs with the same name and bytes
         #[arg(long, value_name = "FILE")]
         records: Option<PathBuf>,
+        /// Records of earlier versions (JSON Lines): each page shows its changes from the
+        /// version of the same organization and 評価書番号
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
     },
     /// Field-level changes between two versions of one 評価書 (records or source documents),
     /// cross-checked against NEW's 別添 変更箇所
@@ -172,7 +176,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Cmd::Score { record, keys, min, json }) => run_score(&record, &keys, min, json),
-        Some(Cmd::Review { inputs, out, records }) => ExitCode::from(pia_extract::review::run_cli(&inputs, &out, records.as_deref())),
+        Some(Cmd::Review { inputs, out, records, against }) => {
+            ExitCode::from(pia_extract::review::run_cli(&inputs, &out, records.as_deref(), against.as_deref()))
+        }
         Some(Cmd::Diff { old, new, format }) => ExitCode::from(pia_extract::diff::run_cli(&old, &new, format == "md")),
         Some(Cmd::One { file }) => {
             let r = corpus::process_one(&file, Mode::InProcess);

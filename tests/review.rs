@@ -57,3 +57,37 @@ fn site_of_a_pdf_and_a_dump() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--against`: a page shows the changes from the earlier version of the same document.
+#[test]
+fn changes_against_an_earlier_version() {
+    let dir = std::env::temp_dir().join(format!("pia-review-against-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(format!("{ROOT}/fixtures/seeds/001_4659e5c1cf513e63.txt")).unwrap();
+    std::fs::write(dir.join("v1.txt"), &text).unwrap();
+    std::fs::write(dir.join("v2.txt"), text.replacen(" ①部署 財政局税務部課税管理課", " ①部署 財政局税務部市民税課", 1)).unwrap();
+    let bin = env!("CARGO_BIN_EXE_pia-extract");
+    let st = std::process::Command::new(bin).arg(dir.join("v1.txt")).arg("-q").arg("-o").arg(dir.join("old.jsonl")).status().unwrap();
+    assert!(st.success());
+    let out = std::process::Command::new(bin)
+        .arg("review")
+        .arg(dir.join("v2.txt"))
+        .arg("--against")
+        .arg(dir.join("old.jsonl"))
+        .arg("-o")
+        .arg(dir.join("site"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = std::fs::read_to_string(dir.join("site/docs/000000.html")).unwrap();
+    let start = page.find("id=\"diff\">").expect("the page embeds the diff") + "id=\"diff\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    let d: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+    let ids: Vec<&str> = d["fields"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["I/7/1"]);
+    assert_eq!(d["fields"][0]["before"], "財政局税務部課税管理課");
+    let index = std::fs::read_to_string(dir.join("site/index.html")).unwrap();
+    assert!(index.contains("\"changes\":1"), "the index counts the changes");
+    let _ = std::fs::remove_dir_all(&dir);
+}

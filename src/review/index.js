@@ -4,7 +4,7 @@
   const rows = JSON.parse(document.getElementById('rows').textContent);
   const tbody = document.querySelector('#docs tbody');
   const heads = Array.from(document.querySelectorAll('#docs th'));
-  const num = new Set(['fields', 'exact', 'inferred', 'unknown', 'nulls', 'doubt']);
+  const num = new Set(['fields', 'exact', 'inferred', 'unknown', 'nulls', 'doubt', 'changes']);
   const diagText = (r) => Object.entries(r.diagnostics).map(([c, n]) => c + '×' + n).join(' ');
   // least certain first: the share of fields not exact, then errors, then input order
   let sortKey = 'doubt', desc = true;
@@ -37,6 +37,7 @@
       for (const k of ['kind', 'organization', 'number', 'published']) cell(tr, r[k]);
       for (const k of ['fields', 'exact', 'inferred', 'unknown', 'nulls']) cell(tr, r[k], 'num');
       cell(tr, Math.round(r.doubt * 100) + '%', 'num');
+      cell(tr, r.changes, 'num');
       cell(tr, diagText(r), 'diags');
       tbody.appendChild(tr);
     }

@@ -93,6 +93,7 @@ fn index_html(rows: &[Value]) -> String {
         ("unknown", "unknown"),
         ("nulls", "null values"),
         ("doubt", "not exact"),
+        ("changes", "changes"),
         ("diagnostics", "diagnostics"),
     ] {
         let _ = write!(s, "<th data-key=\"{k}\">{}</th>", esc(name));
@@ -106,59 +107,107 @@ fn index_html(rows: &[Value]) -> String {
     s
 }
 
-/// What a review run read: the records to reuse (`--records`), keyed by (file, sha256).
-fn reusable(records: Option<&Path>) -> Result<HashMap<(String, String), Record>, String> {
-    let Some(p) = records else { return Ok(HashMap::new()) };
+/// The records of a JSON or JSON Lines file (lines that are not records are skipped).
+fn read_records(p: &Path) -> Result<Vec<Record>, String> {
     let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-    let mut m = HashMap::new();
     let whole = serde_json::from_str::<Record>(&text).ok();
-    for r in whole.into_iter().chain(text.lines().filter_map(|l| serde_json::from_str::<Record>(l).ok())) {
-        m.insert((r.source.file.clone(), r.source.sha256.clone()), r);
+    Ok(whole.into_iter().chain(text.lines().filter_map(|l| serde_json::from_str::<Record>(l).ok())).collect())
+}
+
+/// The records a review run starts from.
+#[derive(Default)]
+pub struct Given {
+    /// records to reuse (`--records`), keyed by (file, sha256)
+    reuse: HashMap<(String, String), Record>,
+    /// earlier versions (`--against`), keyed by (organization, 評価書番号) as matching keys
+    older: HashMap<(String, String), Vec<Record>>,
+}
+
+/// The (organization, 評価書番号) of a record, when both are stated.
+fn document_key(r: &Record) -> Option<(String, String)> {
+    let k = |v: &Option<String>| v.as_deref().map(crate::normalize::key).filter(|k| !k.is_empty());
+    Some((k(&r.document.organization)?, k(&r.document.number)?))
+}
+
+impl Given {
+    /// # Errors
+    /// A records file cannot be read.
+    pub fn read(records: Option<&Path>, against: Option<&Path>) -> Result<Given, String> {
+        let mut g = Given::default();
+        for r in records.map(read_records).transpose()?.unwrap_or_default() {
+            g.reuse.insert((r.source.file.clone(), r.source.sha256.clone()), r);
+        }
+        for r in against.map(read_records).transpose()?.unwrap_or_default() {
+            if let Some(k) = document_key(&r) {
+                g.older.entry(k).or_default().push(r);
+            }
+        }
+        Ok(g)
     }
-    Ok(m)
+
+    /// The earlier version of `rec`: same organization and number, other bytes, the latest
+    /// 公表日 not after `rec`'s (ISO dates compare as strings; undated counts as earliest).
+    fn older_of(&self, rec: &Record) -> Option<&Record> {
+        let mine = rec.document.published.as_deref();
+        self.older
+            .get(&document_key(rec)?)?
+            .iter()
+            .filter(|o| o.source.sha256 != rec.source.sha256)
+            .filter(|o| mine.is_none() || o.document.published.as_deref() <= mine)
+            .max_by(|a, b| a.document.published.cmp(&b.document.published))
+    }
 }
 
 /// One document: its record (reused when `--records` holds it for the same bytes) and page.
-fn one(i: usize, path: &Path, reuse: &HashMap<(String, String), Record>, dir: &Path) -> Result<Value, String> {
+fn one(i: usize, path: &Path, given: &Given, dir: &Path) -> Result<Value, String> {
     let bytes = std::fs::metadata(path)
         .ok()
         .filter(|m| m.is_file() && m.len() <= crate::MAX_PDF_BYTES as u64)
         .and_then(|_| std::fs::read(path).ok());
     let name = corpus::display_name(path).0;
-    let reused = bytes.as_ref().and_then(|b| reuse.get(&(name.clone(), crate::record::sha256_hex(b))).cloned());
+    let reused = bytes.as_ref().and_then(|b| given.reuse.get(&(name.clone(), crate::record::sha256_hex(b))).cloned());
     let rec = reused.unwrap_or_else(|| corpus::process_one(path, Mode::InProcess));
+    let diff = given.older_of(&rec).map(|o| crate::diff::diff(o, &rec));
     let href = format!("docs/{i:06}.html");
-    let html = page::document(&rec, bytes.as_deref());
+    let html = page::document(&rec, bytes.as_deref(), diff.as_ref());
     std::fs::write(dir.join(&href), html).map_err(|e| format!("cannot write {}: {e}", dir.join(&href).display()))?;
-    Ok(index_row(i, &rec, &href))
+    let mut row = index_row(i, &rec, &href);
+    row["changes"] = diff.map_or(Value::Null, |d| json!(d.fields.len() + d.document.len()));
+    Ok(row)
 }
 
 /// Write the site for `inputs` into `dir`; the number of documents.
 ///
 /// # Errors
 /// A file of the site cannot be written.
-pub fn write_site(inputs: &[PathBuf], dir: &Path, records: Option<&Path>) -> Result<usize, String> {
-    let reuse = reusable(records)?;
+pub fn write_site(inputs: &[PathBuf], dir: &Path, given: &Given) -> Result<usize, String> {
     std::fs::create_dir_all(dir.join("docs")).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for (name, text) in [("review.js", REVIEW_JS), ("index.js", INDEX_JS), ("review.css", REVIEW_CSS)] {
         std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write {name}: {e}"))?;
     }
-    let rows: Vec<Value> = inputs.par_iter().enumerate().map(|(i, p)| one(i, p, &reuse, dir)).collect::<Result<_, _>>()?;
+    let rows: Vec<Value> = inputs.par_iter().enumerate().map(|(i, p)| one(i, p, given, dir)).collect::<Result<_, _>>()?;
     std::fs::write(dir.join("index.html"), index_html(&rows)).map_err(|e| format!("cannot write index.html: {e}"))?;
     Ok(rows.len())
 }
 
-/// `pia-extract review INPUT… -o DIR/ [--records R.jsonl]`: the exit code (0; 1 bad usage;
-/// 3 the site could not be written).
+/// `pia-extract review INPUT… -o DIR/ [--records R.jsonl] [--against OLD.jsonl]`: the exit
+/// code (0; 1 bad usage; 2 a records file cannot be read; 3 the site could not be written).
 #[must_use]
-pub fn run_cli(inputs: &[PathBuf], dir: &Path, records: Option<&Path>) -> u8 {
+pub fn run_cli(inputs: &[PathBuf], dir: &Path, records: Option<&Path>, against: Option<&Path>) -> u8 {
     let inputs = corpus::expand_inputs(inputs, &mut std::io::stdin().lock());
     if inputs.is_empty() {
         eprintln!("pia-extract review: no inputs");
         return 1;
     }
+    let given = match Given::read(records, against) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("pia-extract review: {e}");
+            return 2;
+        }
+    };
     let started = std::time::Instant::now();
-    match write_site(&inputs, dir, records) {
+    match write_site(&inputs, dir, &given) {
         Ok(n) => {
             eprintln!("review: {n} document(s) in {:.2} s → {}", started.elapsed().as_secs_f64(), dir.join("index.html").display());
             0

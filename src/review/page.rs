@@ -39,7 +39,12 @@ fn shown(f: &Field) -> String {
     }
 }
 
+/// A coordinate with two decimals (a damaged PDF's NaN or infinity is drawn at 0: SVG has
+/// no such number).
 fn f2(v: f64) -> String {
+    if !v.is_finite() {
+        return "0".into();
+    }
     let r = (v * 100.0).round() / 100.0;
     if r == r.trunc() { format!("{r:.0}") } else { format!("{r}") }
 }
@@ -181,9 +186,10 @@ fn text_evidence(rec: &Record, bytes: &[u8]) -> String {
     s
 }
 
-/// The whole page of one document (`bytes`: its source, when it could be read).
+/// The whole page of one document (`bytes`: its source, when it could be read; `diff`: the
+/// changes from its earlier version, when `--against` gave one).
 #[must_use]
-pub fn document(rec: &Record, bytes: Option<&[u8]>) -> String {
+pub fn document(rec: &Record, bytes: Option<&[u8]>, diff: Option<&crate::diff::Diff>) -> String {
     let evidence = match bytes {
         Some(b) if rec.source.format == "pdf" => pdf_evidence(rec, b),
         Some(b) if !rec.has_error() => text_evidence(rec, b),
@@ -201,11 +207,12 @@ pub fn document(rec: &Record, bytes: Option<&[u8]>) -> String {
          <button id=\"download\">Download key</button> <span id=\"status\"></span></span></header>\
          <main><nav id=\"side\"><ul id=\"fields\"></ul></nav><section id=\"evidence\" class=\"{fmt}\">{evidence}</section>\
          <aside id=\"panel\"><p>Click a field (or press n).</p></aside></main>\
-         <script type=\"application/json\" id=\"record\">{json}</script><script src=\"../review.js\"></script></body></html>\n",
+         <script type=\"application/json\" id=\"record\">{json}</script>{diff}<script src=\"../review.js\"></script></body></html>\n",
         file = esc(&rec.source.file),
         title = esc(&title.join(" · ")),
         fmt = esc(&rec.source.format),
         json = script_json(rec),
+        diff = diff.map(|d| format!("<script type=\"application/json\" id=\"diff\">{}</script>", script_json(d))).unwrap_or_default(),
     )
 }
 

@@ -39,11 +39,15 @@
     }
     return f.value === null ? 'null' : f.value;
   }
+  // changes from the earlier version (`review --against`), by field id
+  const diffEl = document.getElementById('diff');
+  const diff = diffEl ? JSON.parse(diffEl.textContent) : null;
+  const changes = new Map(diff ? diff.fields.map((c) => [c.id, c]) : []);
   // the side list, in form order
   const list = document.getElementById('fields');
   const items = new Map();
   for (const f of rec.fields) {
-    const li = el('li', { className: cls(f) + (boxes.has(f.id) ? '' : ' noloc'), title: f.id + ' ' + f.label },
+    const li = el('li', { className: cls(f) + (boxes.has(f.id) ? '' : ' noloc') + (changes.has(f.id) ? ' changed' : ''), title: f.id + ' ' + f.label },
       el('span', { className: 'id', textContent: f.id }), f.label + ' — ' + shortValue(f));
     li.dataset.field = f.id;
     li.addEventListener('click', () => select(f.id, true));
@@ -87,6 +91,14 @@
         el('td', {}, el('span', { className: 'badge ' + (o.certainty === 'exact' ? 'c-exact' : o.certainty === 'inferred' ? 'c-inferred' : 'c-null'), textContent: o.certainty }))));
     }
     return t;
+  }
+  function changeView(f) {
+    const c = changes.get(f.id);
+    if (!c) return '';
+    const before = c.before === null ? 'null' : c.before;
+    const opts = (c.options || []).map((o) => el('div', { textContent: o.label + ': ' + o.checked_before + ' → ' + o.checked_after }));
+    return el('div', { className: 'change', id: 'panel-change' }, el('b', { textContent: 'Changed (' + c.how + ') since ' + diff.old.split('/').pop() + ': before ' }),
+      el('span', { textContent: before }), ...opts);
   }
   function correction(f) {
     const fx = fixes.get(f.id);
@@ -139,6 +151,7 @@
       el('div', { textContent: where(f) }),
       el('div', { className: 'value', id: 'panel-value', textContent: f.value === null ? 'null' : f.value }),
       optionsView(f),
+      changeView(f),
       el('div', { id: 'panel-diags' }, ...diags.map((d) => el('div', { className: 'diag', textContent: d.level + ' ' + d.code + ': ' + d.message }))),
       correction(f));
   }
@@ -151,11 +164,22 @@
       if (uncertain(fs[i])) { select(fs[i].id, true); return; }
     }
   }
+  // c: the next changed field (with --against)
+  function nextChange() {
+    const ids = rec.fields.filter((f) => changes.has(f.id)).map((f) => f.id);
+    if (!ids.length) return;
+    const i = ids.indexOf(current);
+    select(ids[(i + 1) % ids.length], true);
+  }
+  if (diff) {
+    const n = diff.fields.length + diff.document.length;
+    document.getElementById('status').before(el('span', { id: 'changes', textContent: n + ' change(s) since ' + diff.old.split('/').pop() + ' (c: next) ' }));
+  }
   document.getElementById('next').addEventListener('click', () => step(1));
   document.getElementById('prev').addEventListener('click', () => step(-1));
   document.addEventListener('keydown', (ev) => {
     if (/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    if (ev.key === 'n') step(1); else if (ev.key === 'p') step(-1);
+    if (ev.key === 'n') step(1); else if (ev.key === 'p') step(-1); else if (ev.key === 'c') nextChange();
   });
   document.getElementById('showvals').addEventListener('change', (ev) => document.body.classList.toggle('hidevals', !ev.target.checked));
   // the answer key of what was reviewed

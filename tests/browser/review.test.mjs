@@ -172,6 +172,23 @@ check(dumpDoc !== null, `the dump page of seed 001: ${dumpDoc}`);
 if (pdfDoc) await exercise(pdfDoc, 'pdf-page.png');
 if (dumpDoc) await exercise(dumpDoc, 'dump-page.png');
 
+// --against: a second version of seed 001 (one 部署 changed) reviewed against the first
+{
+  const v = path.join(out, 'versions');
+  fs.mkdirSync(v, { recursive: true });
+  const text = fs.readFileSync(path.join(root, 'fixtures/seeds/001_4659e5c1cf513e63.txt'), 'utf8');
+  fs.writeFileSync(path.join(v, 'v1.txt'), text);
+  fs.writeFileSync(path.join(v, 'v2.txt'), text.replace(' ①部署 財政局税務部課税管理課', ' ①部署 財政局税務部市民税課'));
+  try { execFileSync(bin, [path.join(v, 'v1.txt'), '-q', '-o', path.join(v, 'old.jsonl')]); } catch (e) { /* exit 2 still writes */ }
+  execFileSync(bin, ['review', path.join(v, 'v2.txt'), '--against', path.join(v, 'old.jsonl'), '-o', path.join(site, 'versions')], { stdio: 'inherit' });
+  await page.goto(siteUrl + 'versions/docs/000000.html');
+  await page.keyboard.press('c');
+  const got = await page.evaluate(() => [document.getElementById('panel-id').textContent, (document.getElementById('panel-change') || {}).textContent || '',
+    document.querySelectorAll('#fields li.changed').length]);
+  check(got[0] === 'I/7/1' && got[1].includes('財政局税務部課税管理課') && got[2] === 1, `--against: c jumps to the changed field ${got[0]}, panel: ${got[1]}`);
+  await page.screenshot({ path: path.join(out, 'changes-page.png') });
+}
+
 await browser.close();
 check(outside.length === 0, `no request outside the site folder (${outside.slice(0, 3)})`);
 check(errors.length === 0, `no console error (${errors.slice(0, 3)})`);
