@@ -23,6 +23,8 @@ Examples:
   find . -name '*.txt' | pia-extract - -o records.jsonl        paths on stdin
   pia-extract score records.jsonl golden/keys/001_4659e5c1cf513e63.json
   pia-extract schema > record.schema.json
+  pia-extract review corpus/ -o site/ --records records.jsonl  review site (open site/index.html)
+  pia-extract diff old.pdf new.pdf --format md                 what changed between two versions
 
 Inputs: text dumps (pdftotext-style, flattened) and markdown/HTML conversions, in UTF-8
 (with or without BOM), UTF-16 with BOM, Shift_JIS/CP932 or EUC-JP (detected). Folders are
