@@ -5,7 +5,13 @@
 (function () {
   'use strict';
   const rec = JSON.parse(document.getElementById('record').textContent);
-  const byId = new Map(rec.fields.map((f) => [f.id, f]));
+  // the document's values (cover) as fields of their own, first in the list: they have no
+  // location or certainty in the record, but a reviewer can confirm or correct them too
+  const docKeys = ['kind', 'form', 'number', 'title', 'organization', 'published', 'published_raw'];
+  const docFields = docKeys.map((k) => ({ id: 'document.' + k, path: ['document'], label: k, type: 'text', value: rec.document[k] === undefined ? null : rec.document[k],
+    options: [], certainty: 'document', at: {}, doc: true }));
+  const all = docFields.concat(rec.fields);
+  const byId = new Map(all.map((f) => [f.id, f]));
   const boxes = new Map();
   for (const b of document.querySelectorAll('.box[data-field]')) {
     if (!boxes.has(b.dataset.field)) boxes.set(b.dataset.field, []);
@@ -28,6 +34,7 @@
     return e;
   };
   function cls(f) {
+    if (f.doc) return 'c-doc';
     if (f.certainty === 'exact') return (f.value !== null || f.type === 'checkboxes') ? 'c-exact' : 'c-empty';
     return f.certainty === 'inferred' ? 'c-inferred' : 'c-null';
   }
@@ -46,8 +53,8 @@
   // the side list, in form order
   const list = document.getElementById('fields');
   const items = new Map();
-  for (const f of rec.fields) {
-    const li = el('li', { className: cls(f) + (boxes.has(f.id) ? '' : ' noloc') + (changes.has(f.id) ? ' changed' : ''), title: f.id + ' ' + f.label },
+  for (const f of all) {
+    const li = el('li', { className: cls(f) + (f.doc ? ' docfield' : '') + (boxes.has(f.id) ? '' : ' noloc') + (changes.has(f.id) ? ' changed' : ''), title: f.id + ' ' + f.label },
       el('span', { className: 'id', textContent: f.id }), f.label + ' — ' + shortValue(f));
     li.dataset.field = f.id;
     li.addEventListener('click', () => select(f.id, true));
@@ -192,6 +199,12 @@
     const base = rec.source.file.split('/').pop();
     const key = { source: base, made_by: 'hand, in pia-extract review: each value confirmed or corrected by a reviewer reading the source',
       document: {}, choices: [], checks: [], texts: [], left_out: [] };
+    // a document value the reviewer finds not stated is left out (keys omit what is not shown)
+    for (const f of docFields) {
+      const fx = fixes.get(f.id);
+      const v = fx ? (fx.confirm ? f.value : fx.value) : null;
+      if (v !== null && v !== undefined) key.document[f.label] = v;
+    }
     for (const f of rec.fields) {
       const fx = fixes.get(f.id);
       if (!fx) continue;

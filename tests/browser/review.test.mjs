@@ -88,7 +88,7 @@ for (const d of docs) {
     const ids = new Set(boxes.map((b) => b.dataset.field));
     return { format: rec.source.format, file: rec.source.file, fields: rec.fields.length, located: located.length, boxes: boxes.length,
       unboxed: located.filter((f) => !ids.has(f.id)).length, misplaced, rects: boxes.filter((b) => b.tagName === 'rect').length,
-      items: document.querySelectorAll('#fields li').length };
+      items: document.querySelectorAll('#fields li:not(.docfield)').length };
   });
   check(r.boxes === r.located && r.unboxed === 0 && r.misplaced === 0 && r.items === r.fields,
     `${d} ${r.file}: ${r.boxes} boxes for ${r.located} located of ${r.fields} fields (${r.rects} on PDF pages, ${r.misplaced} misplaced)`);
@@ -136,6 +136,11 @@ async function exercise(doc, shot) {
   await page.click('#fix-apply');
   const name = (f) => f.path.join('/') + ' ' + f.label;
   corrected.push(name(texts[2]));
+  // a document value: corrected (the key's document entry then scores wrong)
+  await page.click('#fields li[data-field="document.organization"]');
+  await page.fill('#fix-text', '訂正された機関');
+  await page.click('#fix-apply');
+  corrected.push('document.organization');
   if (choice) {
     await page.click(`#fields li[data-field="${choice.id}"]`);
     await page.click('#fix-confirm');
@@ -153,8 +158,8 @@ async function exercise(doc, shot) {
   const keyPath = path.join(out, doc.replace('.html', '.key.json'));
   await download.saveAs(keyPath);
   const key = JSON.parse(fs.readFileSync(keyPath, 'utf8'));
-  const entries = key.texts.length + key.choices.length + key.checks.length;
-  const want = 2 + (choice ? 1 : 0) + (boxes ? boxes.options.length : 0);
+  const entries = Object.keys(key.document).length + key.texts.length + key.choices.length + key.checks.length;
+  const want = 3 + (choice ? 1 : 0) + (boxes ? boxes.options.length : 0);
   check(entries === want, `${doc}: the key holds the ${want} reviewed entries (${entries})`);
   // score the record (written by the run path) against the downloaded key
   const recPath = path.join(out, doc.replace('.html', '.record.json'));
