@@ -55,6 +55,12 @@ fn site_of_a_pdf_and_a_dump() {
         let next = at + page[at..].find("</div>").unwrap();
         assert!(page[at..next].contains(&format!("data-field=\"{}\"", f.id)), "{}", f.id);
     }
+    // a second, smaller site into the same folder leaves no page of the first behind
+    std::fs::write(dir.join("docs/keep.txt"), "mine").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pia-extract")).args(["review", &dump, "-o"]).arg(&dir).output().unwrap();
+    assert!(out.status.success());
+    assert!(dir.join("docs/000000.html").is_file() && !dir.join("docs/000001.html").exists());
+    assert!(dir.join("docs/keep.txt").is_file(), "other files stay");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

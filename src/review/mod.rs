@@ -176,6 +176,19 @@ fn one(i: usize, path: &Path, given: &Given, dir: &Path) -> Result<Value, String
     Ok(row)
 }
 
+/// Pages an earlier review into the same folder wrote (`NNNNNN.html`), so a smaller site
+/// leaves none behind; nothing else in the folder is touched.
+fn remove_stale_pages(docs: &Path) {
+    for e in std::fs::read_dir(docs).into_iter().flatten().flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let stem = name.strip_suffix(".html").unwrap_or("");
+        if stem.len() == 6 && stem.bytes().all(|b| b.is_ascii_digit()) && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Write the site for `inputs` into `dir`; the number of documents.
 ///
 /// # Errors
@@ -185,6 +198,7 @@ pub fn write_site(inputs: &[PathBuf], dir: &Path, given: &Given) -> Result<usize
     for (name, text) in [("review.js", REVIEW_JS), ("index.js", INDEX_JS), ("review.css", REVIEW_CSS)] {
         std::fs::write(dir.join(name), text).map_err(|e| format!("cannot write {name}: {e}"))?;
     }
+    remove_stale_pages(&dir.join("docs"));
     let rows: Vec<Value> = inputs.par_iter().enumerate().map(|(i, p)| one(i, p, given, dir)).collect::<Result<_, _>>()?;
     std::fs::write(dir.join("index.html"), index_html(&rows)).map_err(|e| format!("cannot write index.html: {e}"))?;
     Ok(rows.len())
