@@ -66,6 +66,10 @@ await page.fill('#filter', '.pdf');
 const pdfRows = await page.$$eval('#docs tbody tr', (trs) => trs.map((t) => t.textContent));
 check(pdfRows.length > 0 && pdfRows.every((t) => t.includes('.pdf')) && pdfRows.length < docs.length, `filter ".pdf" keeps ${pdfRows.length} rows`);
 await page.fill('#filter', '');
+await page.click('#docs th[data-key="fields"]');
+const byFields = await page.$$eval('#docs tbody tr td:nth-child(6)', (tds) => tds.map((t) => parseInt(t.textContent, 10)));
+check(byFields.every((d, i) => i === 0 || byFields[i - 1] >= d) && byFields[0] > byFields[byFields.length - 1], 'index: a click on "fields" sorts by it');
+await page.click('#docs th[data-key="doubt"]');
 await page.screenshot({ path: path.join(out, 'index.png') });
 
 // every page: boxes = located fields, PDF boxes at their bbox
