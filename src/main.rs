@@ -23,6 +23,8 @@ Examples:
   find . -name '*.txt' | pia-extract - -o records.jsonl        paths on stdin
   pia-extract score records.jsonl golden/keys/001_4659e5c1cf513e63.json
   pia-extract schema > record.schema.json
+  pia-extract review corpus/ -o site/ --records records.jsonl  review site (open site/index.html)
+  pia-extract diff old.pdf new.pdf --format md                 what changed between two versions
 
 Inputs: text dumps (pdftotext-style, flattened) and markdown/HTML conversions, in UTF-8
 (with or without BOM), UTF-16 with BOM, Shift_JIS/CP932 or EUC-JP (detected). Folders are
@@ -130,6 +132,33 @@ enum Cmd {
     },
     /// Print the record's JSON Schema
     Schema,
+    /// Write a static review site: DIR/index.html (least certain first) and one page per
+    /// document showing where each value was read, with corrections that download as an
+    /// answer key
+    Review {
+        /// Input files or folders; `-` reads paths from stdin
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The site's folder
+        #[arg(short = 'o', long = "out", value_name = "DIR", required = true)]
+        out: PathBuf,
+        /// Reuse the records of an earlier run (JSON Lines) for inputs with the same name and bytes
+        #[arg(long, value_name = "FILE")]
+        records: Option<PathBuf>,
+        /// Records of earlier versions (JSON Lines): each page shows its changes from the
+        /// version of the same organization and 評価書番号
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
+    },
+    /// Field-level changes between two versions of one 評価書 (records or source documents),
+    /// cross-checked against NEW's 別添 変更箇所
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// `json` (default) or `md` (a readable table)
+        #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = ["json", "md"])]
+        format: String,
+    },
     /// (internal) read one document and print its record; used by --isolate
     #[command(name = "__one", hide = true)]
     One { file: PathBuf },
@@ -153,6 +182,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Cmd::Score { record, keys, min, json }) => run_score(&record, &keys, min, json),
+        Some(Cmd::Review { inputs, out, records, against }) => {
+            ExitCode::from(pia_extract::review::run_cli(&inputs, &out, records.as_deref(), against.as_deref()))
+        }
+        Some(Cmd::Diff { old, new, format }) => ExitCode::from(pia_extract::diff::run_cli(&old, &new, format == "md")),
         Some(Cmd::One { file }) => {
             let r = corpus::process_one(&file, Mode::InProcess);
             let _ = writeln!(std::io::stdout(), "{}", serde_json::to_string(&r).expect("a record serializes"));
