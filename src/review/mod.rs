@@ -135,7 +135,10 @@ impl Given {
     pub fn read(records: Option<&Path>, against: Option<&Path>) -> Result<Given, String> {
         let mut g = Given::default();
         for r in records.map(read_records).transpose()?.unwrap_or_default() {
-            g.reuse.insert((r.source.file.clone(), r.source.sha256.clone()), r);
+            // a record without a hash (an unread input) is never reused
+            if let Some(sha) = r.source.sha256.clone() {
+                g.reuse.insert((r.source.file.clone(), sha), r);
+            }
         }
         for r in against.map(read_records).transpose()?.unwrap_or_default() {
             if let Some(k) = document_key(&r) {
