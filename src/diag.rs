@@ -89,6 +89,7 @@ codes! {
     PdfUnknownCmap = "pdf_unknown_cmap", Warning, "a PDF font uses a CMap this reader does not know; its glyphs are not read";
     MalformedBytes = "malformed_bytes", Warning, "bytes invalid in the detected encoding were replaced by U+FFFD";
     PdfTooComplex = "pdf_too_complex", Warning, "a PDF page exceeds a processing budget; it is read up to the budget";
+    DetailPlaced = "detail_placed", Info, "a （ ） detail printed apart from its checkbox (and cut from a text value) was given to the one box near it that lacks one";
     DuplicateLabel = "duplicate_label", Info, "a field's label was found twice for one place in the form; the first is kept";
     KindInferred = "kind_inferred", Info, "the kind is not printed; it was inferred from the section headings";
     NoCover = "no_cover", Info, "no cover page was found; document fields are null";

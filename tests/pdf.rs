@@ -216,3 +216,56 @@ fn truncated_pdf_is_an_error_record() {
     let r = pia_extract::extract(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj << >> endobj\n", "tiny.pdf");
     assert!(r.has_error());
 }
+
+/// A PDF written with a simple TrueType font whose CJK glyphs have no Unicode mapping
+/// (custom glyph names over WinAnsi) while its digits keep theirs: the digits left on the
+/// page are not a 評価書番号 (or any other cover value); the page says it has no text layer.
+#[test]
+fn stray_digits_of_an_unmapped_font_are_no_cover_values() {
+    fn object_file(objects: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(o);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+        out
+    }
+    // a cover's rows: title; 評価書番号 and its digits; 公表日 with digits between its kanji
+    let rows: [(u32, u32, &str); 7] = [
+        (72, 780, "<0102030405060708>"),
+        (72, 750, "<090A0B0C0D>"),
+        (300, 750, "(2)"),
+        (72, 720, "<0E0F1011>"),
+        (300, 720, "<12>(7)<13>(4)<14>(1)<15>"),
+        (72, 690, "<161718>"),
+        (300, 690, "<191A1B1C1D>"),
+    ];
+    let content: String = rows.iter().map(|(x, y, t)| format!("BT /F1 12 Tf {x} {y} Td {t} Tj ET\n")).collect();
+    let names: Vec<String> = (1..32).map(|i| format!("/g{i}")).collect();
+    let bytes = object_file(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len() + 1).into_bytes(),
+        format!(
+            "<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+MSMincho /Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [1 {}] >> >>",
+            names.join(" ")
+        )
+        .into_bytes(),
+    ]);
+    let rec = serde_json::to_value(pia_extract::extract(&bytes, "winansi-digits.pdf")).unwrap();
+    for k in ["number", "title", "organization", "published"] {
+        assert!(rec["document"][k].is_null(), "document.{k} = {}", rec["document"][k]);
+    }
+    let codes: Vec<&str> = rec["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+    assert!(codes.contains(&"page_without_text_layer"), "{codes:?}");
+}

@@ -125,6 +125,11 @@ fn the_fragments_once_emitted_stay_gone() {
     // the cut values keep their own part
     let rec = record(Path::new("fixtures/seeds/001_4659e5c1cf513e63.txt"));
     assert_eq!(field(&rec, "II/2/6")["value"], "財政局税務部課税管理課");
+    // and the detail cut from it goes to its box in the 入手元 grid (the key's lines 691–696)
+    let other_departments =
+        field(&rec, "II/3/1")["options"].as_array().unwrap().iter().find(|o| o["label"] == "評価実施機関内の他部署").cloned();
+    let detail = other_departments.as_ref().and_then(|o| o["detail"].as_str()).unwrap_or("");
+    assert!(detail.starts_with("料金課、区政推進課") && detail.ends_with("こころの健康センター等"), "{other_departments:?}");
     let rec = record(Path::new("fixtures/seeds/003_cdf45e26e510a6e3.txt"));
     assert_eq!(field(&rec, "II/5/提供先4/7")["value"], "随時");
     // a field whose value is printed elsewhere is not "shown empty"

@@ -117,6 +117,7 @@ pub fn read_fields(doc: &Doc) -> Warned<Vec<FieldOut>> {
         choice_jobs: Vec::new(),
         box_jobs: Vec::new(),
         group_headings,
+        cut_details: Vec::new(),
     };
     let texts = r.known_fields();
     if doc.layout == Layout::Lines && !doc.flattened {
@@ -127,6 +128,7 @@ pub fn read_fields(doc: &Doc) -> Warned<Vec<FieldOut>> {
     let body_pieces = BodyPieces::new(doc.lines, doc.body.clone());
     place_choices(doc, &body_pieces, &r.hits, &r.choice_jobs, &mut r.fields, &mut r.diags);
     r.checkboxes(&body_pieces);
+    r.place_cut_details();
     if doc.flattened {
         labels_first(doc, &r.label_lines, &r.value_cells, &mut r.fields);
     }
@@ -146,6 +148,12 @@ struct TextAt {
     last: usize,
 }
 
+/// A cut （ ） detail looks for its box within this many lines of its text's label (the
+/// farthest seen: 16 lines in seed 001's 入手元 grid).
+const DETAIL_REACH: usize = 40;
+/// The group a cut detail goes to is at least this many lines nearer than any other group
+/// with an open box (a grid's label against the next item's).
+const DETAIL_MARGIN: usize = 5;
 /// Characters of a dropped value quoted in its diagnostic.
 const DIAG_VALUE_CHARS: usize = 30;
 
@@ -172,6 +180,8 @@ struct Reader<'d, 'a> {
     box_jobs: Vec<(usize, BoxHit)>,
     /// the headings of numbered group instances (システム2, 移転先3)
     group_headings: Vec<GroupHeading>,
+    /// （ ） details cut from text values: (index into `fields`, the detail)
+    cut_details: Vec<(usize, String)>,
 }
 
 impl Reader<'_, '_> {
@@ -223,7 +233,13 @@ impl Reader<'_, '_> {
                         // (which does not show the field empty): never exact
                         out.certainty = Certainty::Inferred;
                     }
-                    out.value = value.and_then(|v| hygiene(doc, &mut self.diags, &mut out, h.field, v));
+                    if let Some(v) = value {
+                        let (kept, detail) = hygiene(doc, &mut self.diags, &mut out, h.field, v);
+                        out.value = kept;
+                        if let Some(d) = detail {
+                            self.cut_details.push((index, d));
+                        }
+                    }
                 }
                 FieldKind::Choice(list) => {
                     out.options = Options::Choice(doc.tpls.list(list).options.iter().map(|o| o.label.clone()).collect());
@@ -319,6 +335,48 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// A （ ） detail cut from a text value goes to the one box near it that takes a detail, is
+    /// checked and has none (its （ ） was printed apart from it), in the group nearest to the
+    /// text, when that group is clearly the nearest; otherwise it stays out (the text's
+    /// `value_fragment` said what was cut).
+    fn place_cut_details(&mut self) {
+        let (doc, t) = (self.doc, self.doc.form);
+        for (from, detail) in std::mem::take(&mut self.cut_details) {
+            let (section, at) = (self.fields[from].path[0].clone(), self.fields[from].at.line);
+            let mut open = Vec::new();
+            for (fi, f) in self.fields.iter().enumerate() {
+                let (FieldKind::Checkboxes(list), Options::Boxes(boxes)) = (t.fields[f.order.0].kind, &f.options) else { continue };
+                if f.path[0] != section || f.at.line.abs_diff(at) > DETAIL_REACH {
+                    continue;
+                }
+                let specs = &doc.tpls.list(list).options;
+                for (bi, b) in boxes.iter().enumerate() {
+                    if b.checked == Some(true) && b.detail.is_none() && specs.get(bi).is_some_and(|s| s.has_detail) {
+                        open.push((fi, bi));
+                    }
+                }
+            }
+            // the nearest group with an open box, clearly nearer than any other
+            let distance = |fi: usize| self.fields[fi].at.line.abs_diff(at);
+            let Some(nearest) = open.iter().map(|&(fi, _)| distance(fi)).min() else { continue };
+            let others_far = open.iter().all(|&(fi, _)| distance(fi) == nearest || distance(fi) >= nearest + DETAIL_MARGIN);
+            open.retain(|&(fi, _)| distance(fi) == nearest);
+            let [(fi, bi)] = open[..] else { continue };
+            if !others_far {
+                continue;
+            }
+            let f = &mut self.fields[fi];
+            let Options::Boxes(boxes) = &mut f.options else { continue };
+            let b = &mut boxes[bi];
+            b.detail = Some(detail);
+            if b.certainty == Certainty::Exact {
+                b.certainty = Certainty::Inferred;
+            }
+            let msg = format!("the （ ） detail printed apart from its box was given to {} (the one box near it that lacks one)", b.label);
+            self.diags.push(Diag::new(Code::DetailPlaced, msg).field(&f.id()).at(f.at));
+        }
+    }
+
     /// Checkbox groups: every box of each group, settled from the pieces given to it.
     fn checkboxes(&mut self, body_pieces: &BodyPieces) {
         let t = self.doc.form;
@@ -346,21 +404,27 @@ impl Reader<'_, '_> {
     }
 }
 
-/// A text value without its neighbours' pieces (see `hygiene`): cut or dropped, said.
-fn hygiene(doc: &Doc, diags: &mut Vec<Diag>, out: &mut FieldOut, field: usize, v: String) -> Option<String> {
-    let (kept, msg) = match hygiene::clean(doc.tpls, doc.form, field, v) {
-        Clean::Kept(v) => return Some(v),
+/// A text value without its neighbours' pieces (see `hygiene`): cut or dropped, said. A
+/// cut （ ） detail is kept in `details` for the box it may belong to.
+fn hygiene(doc: &Doc, diags: &mut Vec<Diag>, out: &mut FieldOut, field: usize, v: String) -> (Option<String>, Option<String>) {
+    let (kept, msg, detail) = match hygiene::clean(doc.tpls, doc.form, field, v) {
+        Clean::Kept(v) => return (Some(v), None),
         Clean::Cut { kept, seen } => {
             out.certainty = Certainty::Inferred;
-            (Some(kept), format!("cut 「{seen}」 from the end of the value (a neighbour's heading or detail)"))
+            let msg = format!("cut 「{seen}」 from the end of the value (a neighbour's heading or detail)");
+            let detail = seen.strip_prefix('（').or_else(|| seen.strip_prefix('(')).map(|d| {
+                let d: String = d.split('\n').map(str::trim).collect();
+                d.trim_end_matches(['）', ')']).trim().to_string()
+            });
+            (Some(kept), msg, detail.filter(|d| !d.is_empty()))
         }
         Clean::Dropped(why) => {
             out.certainty = Certainty::Unknown;
-            (None, format!("{why}: not this field's value"))
+            (None, format!("{why}: not this field's value"), None)
         }
     };
     diags.push(Diag::new(Code::ValueFragment, msg).field(&out.id()).at(out.at));
-    kept
+    (kept, detail)
 }
 
 /// Read the fields of a small 様式4 text written in a test.
@@ -420,5 +484,33 @@ mod tests {
     fn the_same_value_either_way_is_kept() {
         let (f, _) = texts("⑧使用方法 住民税の賦課に使用する。\n情報の突合\n\n情報の統計分析\n\n-\n\n-\n");
         assert_eq!(value(&f, "情報の統計分析"), Some("-"), "{f:?}");
+    }
+
+    fn boxes_of<'a>(fields: &'a [FieldOut], label: &str) -> &'a [BoxOut] {
+        let f = fields.iter().find(|f| f.label == label).unwrap_or_else(|| panic!("{label}"));
+        let Options::Boxes(b) = &f.options else { panic!("{:?}", f.options) };
+        b
+    }
+
+    const DETAIL_APART: &str = "Ⅱ 特定個人情報ファイルの概要\n2. 基本情報\n⑥事務担当部署 市民局市民課\n（\n税務課、福祉課、保健センター\n\n）\n3. 特定個人情報の入手・使用\n①入手元 ※\n[ ○ ] 本人又は本人の代理人\n[ MARK ] 評価実施機関内の他部署\n[ ] その他 （ ）\n";
+
+    /// The （ ） of a checked box printed apart from it, below a text: the text is cut, and the
+    /// detail goes to the one checked box near it that lacks one.
+    #[test]
+    fn a_detail_printed_apart_goes_to_its_box() {
+        let ex = read_test_text(&DETAIL_APART.replace("MARK", "○"));
+        let f = ex.value.iter().find(|f| f.label.contains("事務担当部署")).expect("事務担当部署");
+        assert_eq!(f.value.as_deref(), Some("市民局市民課"));
+        let b = &boxes_of(&ex.value, "入手元")[1];
+        assert_eq!((b.checked, b.detail.as_deref(), b.certainty), (Some(true), Some("税務課、福祉課、保健センター"), Certainty::Inferred));
+        assert!(ex.diags.iter().any(|d| d.code == Code::DetailPlaced), "{:?}", ex.diags);
+    }
+
+    /// No checked box lacks its detail: the cut detail is given to none.
+    #[test]
+    fn a_detail_with_no_open_box_stays_out() {
+        let ex = read_test_text(&DETAIL_APART.replace("MARK", ""));
+        assert!(boxes_of(&ex.value, "入手元").iter().all(|b| b.detail.is_none()));
+        assert!(!ex.diags.iter().any(|d| d.code == Code::DetailPlaced), "{:?}", ex.diags);
     }
 }
