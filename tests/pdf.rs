@@ -269,3 +269,21 @@ fn stray_digits_of_an_unmapped_font_are_no_cover_values() {
     let codes: Vec<&str> = rec["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
     assert!(codes.contains(&"page_without_text_layer"), "{codes:?}");
 }
+
+/// H26.4 重点項目 PDFs: the text cell of Ⅰ7 他の評価実施機関 holds its own dash, not the cell to
+/// its right (their keys say `-`/`－`).
+#[test]
+fn h26_juuten_other_bodies_cell_keeps_to_itself() {
+    let mut seen = 0;
+    for p in pdfs().into_iter().filter(|p| {
+        let n = p.to_string_lossy();
+        (n.contains("gen_b_juuten_h26") || n.contains("gen_d_juuten_h26")) && !n.contains("notounicode")
+    }) {
+        let rec = record(&p);
+        let f = rec["fields"].as_array().unwrap().iter().find(|f| f["id"] == "I/7").unwrap_or_else(|| panic!("{}: no I/7", p.display()));
+        let v = f["value"].as_str().unwrap_or("");
+        assert!(matches!(v, "-" | "－"), "{}: I/7 = {v:?}", p.display());
+        seen += 1;
+    }
+    assert!(seen >= 6, "{seen} H26 重点 PDFs");
+}
