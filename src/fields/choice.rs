@@ -181,18 +181,36 @@ fn pair_cost(doc: &Doc, h: &Hit, list: ListId, tok: &Token, reach: u32) -> Optio
 
 /// Placed by proximity alone, two nearby fields of one list with different values may have
 /// swapped them: that cannot be told, so neither is given. (Tables read cell by cell,
-/// markdown and PDF, keep their order: not there; nor two fields each of whose value stands
-/// right below its own label, before the other's: label, value, label, value.)
+/// markdown and PDF, keep their order: not there; nor two fields one of whose values stands
+/// whole right below its own label, before the other's label: it is that field's, so the
+/// other value is the other field's; nor two labels then their two values in order, see
+/// `pair_in_column_order`.)
 fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], placed_at: &[Option<usize>], fields: &mut [FieldOut], diags: &mut Vec<Diag>) {
     let lines = doc.lines;
     let placed: Vec<usize> = (0..pending.len()).filter(|&pi| placed_at[pi].is_some()).collect();
-    let own = |pi: usize| own_value(lines, hits, pending[pi].hit, placed_at[pi].unwrap_or(0));
+    let mut placed_at = placed_at.to_vec();
+    let paired = pair_in_column_order(hits, pending, &placed, &mut placed_at, fields);
+    let placed_at = &placed_at;
+    // whole right below its label, the first value of its list there (no other placed value
+    // of the list stands between the label and it), and not right after another label of the
+    // list with nothing between them (two labels then two values: the first value may be the
+    // first label's)
+    let own = |pi: usize| {
+        let at = &hits[pending[pi].hit].at;
+        let (end, v) = (at.end_line, placed_at[pi].unwrap_or(0));
+        let same_list = |q: usize| q != pi && pending[q].list == pending[pi].list;
+        let first = !placed.iter().any(|&q| same_list(q) && placed_at[q].is_some_and(|w| w > end && w < v));
+        let bare_label_before = (0..pending.len()).any(|q| same_list(q) && hits[pending[q].hit].at.end_line + 1 == at.line);
+        first && !bare_label_before && own_value(lines, hits, pending[pi].hit, v)
+    };
     let mut ambiguous: HashSet<usize> = HashSet::new();
     for (a, &pa) in placed.iter().enumerate() {
         for &pb in &placed[a + 1..] {
             let (ja, jb) = (pending[pa], pending[pb]);
             let near = lines[hits[ja.hit].at.line].pos.abs_diff(lines[hits[jb.hit].at.line].pos) <= CHOICE_SWAP_WINDOW;
-            if ja.list == jb.list && near && fields[ja.field].value != fields[jb.field].value && !(own(pa) && own(pb)) {
+            // a value whole right below its own label cannot be the other's: no swap then
+            let settled = own(pa) || own(pb) || (paired.contains(&pa) && paired.contains(&pb));
+            if ja.list == jb.list && near && fields[ja.field].value != fields[jb.field].value && !settled {
                 ambiguous.insert(pa);
                 ambiguous.insert(pb);
             }
@@ -213,6 +231,44 @@ fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], placed_at: &[Option<
             .at(f.at),
         );
     }
+}
+
+/// Two labels of one list, one right after the other with nothing between, then their two
+/// values, the first two of the list below them: a dump printed the label column, then the
+/// value column, each top to bottom; the values go to the labels in that order. The jobs so
+/// paired (their values and lines swapped into order where needed).
+fn pair_in_column_order(hits: &[Hit], pending: &[Job], placed: &[usize], placed_at: &mut [Option<usize>], fields: &mut [FieldOut]) -> HashSet<usize> {
+    let mut paired = HashSet::new();
+    for &pa in placed {
+        for &pb in placed {
+            let (ja, jb) = (pending[pa], pending[pb]);
+            let (a, b) = (&hits[ja.hit].at, &hits[jb.hit].at);
+            if pa == pb || ja.list != jb.list || a.end_line + 1 != b.line || paired.contains(&pa) || paired.contains(&pb) {
+                continue;
+            }
+            let (Some(va), Some(vb)) = (placed_at[pa], placed_at[pb]) else { continue };
+            let (first, second) = (va.min(vb), va.max(vb));
+            // both below the second label, and no other value of the list between them
+            let others_between = placed.iter().any(|&q| {
+                q != pa && q != pb && pending[q].list == ja.list && placed_at[q].is_some_and(|w| w > b.end_line && w < second)
+            });
+            // nor a third label of the list right after the second
+            let third = placed.iter().any(|&q| q != pa && q != pb && pending[q].list == ja.list && hits[pending[q].hit].at.line == b.end_line + 1);
+            if first <= b.end_line || others_between || third {
+                continue;
+            }
+            if va > vb {
+                let (x, y) = (fields[ja.field].value.take(), fields[jb.field].value.take());
+                fields[ja.field].value = y;
+                fields[jb.field].value = x;
+                placed_at[pa] = Some(first);
+                placed_at[pb] = Some(second);
+            }
+            paired.insert(pa);
+            paired.insert(pb);
+        }
+    }
+    paired
 }
 
 /// The value at line `v` is whole in its brackets (`[ 十分である ]`, not the `[ 10万人以上…` of
@@ -334,5 +390,30 @@ mod tests {
         assert_eq!(f.value, None);
         assert_eq!(f.certainty, Certainty::Unknown);
         assert!(ex.diags.iter().any(|d| d.code == Code::OptionNotInList));
+    }
+
+    const HEAD: &str = "Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策\n7. 特定個人情報の保管・消去\nリスク１：特定個人情報の漏えい・滅失・毀損リスク\n";
+
+    fn two(text: &str) -> (Option<String>, Option<String>) {
+        let ex = read_test_text(&format!("{HEAD}{text}"));
+        let v = |label: &str| ex.value.iter().find(|f| f.label == label).unwrap_or_else(|| panic!("{label}: {:?}", ex.value)).value.clone();
+        (v("バックアップ"), v("事故発生時手順の策定・周知"))
+    }
+
+    /// Two labels of one list, then their two values: the label column, then the value
+    /// column, each top to bottom; the values go to the labels in that order.
+    #[test]
+    fn two_labels_then_two_values_pair_in_order() {
+        let got = two("⑦バックアップ\n⑧事故発生時手順の策定・周知\n[ 十分に行っていない ]\n<選択肢>\n1) 特に力を入れて行っている\n[\n十分に行っている\n]\n");
+        assert_eq!(got, (Some("十分に行っていない".into()), Some("十分に行っている".into())));
+    }
+
+    /// A bracket opened right after the first label and closed after the second label's whole
+    /// value: the whole value right below the second label is its own, so the other is the
+    /// first's.
+    #[test]
+    fn a_whole_value_below_its_label_settles_the_pair() {
+        let got = two("⑦バックアップ\n[\n⑧事故発生時手順の策定・周知\n[ 十分に行っていない ]\n十分に行っている\n]\n");
+        assert_eq!(got, (Some("十分に行っている".into()), Some("十分に行っていない".into())));
     }
 }
