@@ -46,7 +46,7 @@ fn hand_written_dumps_read_against_their_keys() {
 const GENERATED: [(&str, bool); 3] = [("gen_e_kiso_h26", true), ("gen_f_kiso_h28", false), ("gen_g_kiso_h29", true)];
 
 /// Choices and checks right in each pdftotext dump (the PDFs themselves: tests/pdf.rs).
-const DUMP_FLOORS: [(&str, usize, usize); 3] = [("gen_e_kiso_h26", 5, 0), ("gen_f_kiso_h28", 5, 0), ("gen_g_kiso_h29", 10, 7)];
+const DUMP_FLOORS: [(&str, usize, usize); 3] = [("gen_e_kiso_h26", 5, 0), ("gen_f_kiso_h28", 5, 0), ("gen_g_kiso_h29", 14, 7)];
 
 #[test]
 fn generated_dumps_give_no_wrong_value() {
@@ -59,6 +59,8 @@ fn generated_dumps_give_no_wrong_value() {
             println!("{name}: {}", s.summary_line());
             assert_eq!(s.all.wrong, 0, "{name}: {:?}", s.misses.iter().filter(|m| m.how == "wrong").collect::<Vec<_>>());
             assert!(s.choices.right >= choices && s.checks.right >= checks, "{name}: below its floors");
+            // the bar for every dump: choices ≥ 95 %, checks ≥ 90 %
+            assert!(s.choices.right * 100 >= s.choices.total * 95 && s.checks.right * 100 >= s.checks.total * 90, "{name}");
         }
     }
 }
@@ -84,7 +86,8 @@ fn threshold_check_on_every_generated_rendering() {
         }
         // no text layer: nothing to judge, and no verdict guessed
         let rec = record_of(&format!("fixtures/pdf/{doc}.notounicode.pdf"));
-        assert!(rec["document"]["threshold_consistent"].is_null(), "{doc}.notounicode.pdf");
+        // undecidable: written as null, not left out
+        assert_eq!(rec["document"].get("threshold_consistent"), Some(&Value::Null), "{doc}.notounicode.pdf");
     }
 }
 

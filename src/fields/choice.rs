@@ -237,7 +237,13 @@ fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], placed_at: &[Option<
 /// values, the first two of the list below them: a dump printed the label column, then the
 /// value column, each top to bottom; the values go to the labels in that order. The jobs so
 /// paired (their values and lines swapped into order where needed).
-fn pair_in_column_order(hits: &[Hit], pending: &[Job], placed: &[usize], placed_at: &mut [Option<usize>], fields: &mut [FieldOut]) -> HashSet<usize> {
+fn pair_in_column_order(
+    hits: &[Hit],
+    pending: &[Job],
+    placed: &[usize],
+    placed_at: &mut [Option<usize>],
+    fields: &mut [FieldOut],
+) -> HashSet<usize> {
     let mut paired = HashSet::new();
     for &pa in placed {
         for &pb in placed {
@@ -249,11 +255,12 @@ fn pair_in_column_order(hits: &[Hit], pending: &[Job], placed: &[usize], placed_
             let (Some(va), Some(vb)) = (placed_at[pa], placed_at[pb]) else { continue };
             let (first, second) = (va.min(vb), va.max(vb));
             // both below the second label, and no other value of the list between them
-            let others_between = placed.iter().any(|&q| {
-                q != pa && q != pb && pending[q].list == ja.list && placed_at[q].is_some_and(|w| w > b.end_line && w < second)
-            });
+            let others_between = placed
+                .iter()
+                .any(|&q| q != pa && q != pb && pending[q].list == ja.list && placed_at[q].is_some_and(|w| w > b.end_line && w < second));
             // nor a third label of the list right after the second
-            let third = placed.iter().any(|&q| q != pa && q != pb && pending[q].list == ja.list && hits[pending[q].hit].at.line == b.end_line + 1);
+            let third =
+                placed.iter().any(|&q| q != pa && q != pb && pending[q].list == ja.list && hits[pending[q].hit].at.line == b.end_line + 1);
             if first <= b.end_line || others_between || third {
                 continue;
             }
@@ -404,7 +411,9 @@ mod tests {
     /// column, each top to bottom; the values go to the labels in that order.
     #[test]
     fn two_labels_then_two_values_pair_in_order() {
-        let got = two("⑦バックアップ\n⑧事故発生時手順の策定・周知\n[ 十分に行っていない ]\n<選択肢>\n1) 特に力を入れて行っている\n[\n十分に行っている\n]\n");
+        let got = two(
+            "⑦バックアップ\n⑧事故発生時手順の策定・周知\n[ 十分に行っていない ]\n<選択肢>\n1) 特に力を入れて行っている\n[\n十分に行っている\n]\n",
+        );
         assert_eq!(got, (Some("十分に行っていない".into()), Some("十分に行っている".into())));
     }
 

@@ -68,8 +68,9 @@ pub struct Document {
     pub declaration: Option<String>,
     pub special_notes: Option<String>,
     /// The しきい値判断 check (src/threshold.rs): the answers, the stated result and the kind
-    /// agree with the 指針's rule (`true`) or not (`false`); absent when it cannot be decided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// agree with the 指針's rule (`true`) or not (`false`); `null` when it cannot be decided
+    /// (records of earlier versions omit it then; readers default it to `null`).
+    #[serde(default)]
     pub threshold_consistent: Option<bool>,
 }
 
