@@ -255,7 +255,7 @@ mod tests {
         }
         let f = fs.iter_mut().find(|f| f.id() == id).unwrap();
         if let Options::Boxes(bs) = &mut f.options {
-            bs.push(BoxOut { label: option.into(), checked: Some(checked), detail: None, certainty: Certainty::Exact });
+            bs.push(BoxOut { label: option.into(), checked: Some(checked), detail: None, certainty: Certainty::Exact, at: None });
         }
     }
 

@@ -11,11 +11,12 @@
 use super::marks::{BodyPieces, Piece, lone_marks, pieces};
 use super::pages::{GroupHeading, model_pages};
 use super::{Certainty, Doc, Layout};
-use crate::diag::{Code, Diag};
+use crate::diag::{Code, Diag, Loc};
 use crate::form::pos_delta;
 use crate::form::scan::{LabelAt, key_to_text_offset};
 use crate::form::template::{ListId, OptionList};
 use crate::form::tuning::{BOX_BARE_REACH, BOX_BELOW, BOX_GRID_GAP, BOX_REACH, BOX_SPLIT_ABOVE, BOX_STRAY_MARK};
+use crate::input::Line;
 use crate::normalize::key;
 use std::collections::HashSet;
 
@@ -26,6 +27,9 @@ pub struct BoxOut {
     pub checked: Option<bool>,
     pub detail: Option<String>,
     pub certainty: Certainty,
+    /// the line (PDF: row or cell) where the box's label or mark was read; `None` when the
+    /// box was never seen, or cannot be told apart from another grid's
+    pub at: Option<Loc>,
 }
 
 /// A checkbox group's label in the text.
@@ -162,7 +166,7 @@ pub(super) fn read_boxes(
                 // in a text dump, a box away from the label's lines was placed by proximity;
                 // table cells and PDF geometry keep each grid in its own cell
                 let near = if doc.layout == Layout::Lines { near_lines(h.at.end_line, &w) } else { (0..lines.len()).collect() };
-                settle(doc.tpls.list(h.list), &w, &near, stray, doc.flattened)
+                settle(doc.tpls.list(h.list), &w, &near, stray, doc.flattened, lines)
             })
         })
         .collect();
@@ -325,6 +329,9 @@ struct Said {
     named: Vec<usize>,
     /// a whole box of the option was read away from the label's lines
     far: Vec<bool>,
+    /// where each option was read: the line of its first box or close, else of its open
+    at: Vec<Option<usize>>,
+    opened_at: Vec<Option<usize>>,
 }
 
 impl Said {
@@ -344,6 +351,8 @@ fn read_work(list: &OptionList, work: &[Work], near: &HashSet<usize>) -> Said {
         detail: vec![None; n],
         named: vec![0; n],
         far: vec![false; n],
+        at: vec![None; n],
+        opened_at: vec![None; n],
         ..Said::default()
     };
     let mut prev: Option<(usize, usize)> = None; // (line, option)
@@ -361,6 +370,7 @@ fn read_work(list: &OptionList, work: &[Work], near: &HashSet<usize>) -> Said {
                 prev = o.map(|o| (line, o));
                 let Some(o) = o else { continue };
                 s.named[o] += 1;
+                s.at[o].get_or_insert(line);
                 if let Piece::Box { mark, .. } = p {
                     if s.exact[o].is_some_and(|m| m != *mark) {
                         s.conflict[o] = true;
@@ -375,7 +385,10 @@ fn read_work(list: &OptionList, work: &[Work], near: &HashSet<usize>) -> Said {
                 }
             }
             Piece::Open { mark } => match prev.filter(|(l, _)| *l == line).map(|(_, o)| o) {
-                Some(k) if k + 1 < n => s.attached.push((k + 1, *mark)),
+                Some(k) if k + 1 < n => {
+                    s.attached.push((k + 1, *mark));
+                    s.opened_at[k + 1].get_or_insert(line);
+                }
                 _ => s.loose_opens.push(*mark),
             },
             Piece::OpenText { .. } | Piece::Text(_) => {}
@@ -387,8 +400,16 @@ fn read_work(list: &OptionList, work: &[Work], near: &HashSet<usize>) -> Said {
 /// A box's placement: checked (None: unknown) and how.
 type Placed = Option<(Option<bool>, Certainty)>;
 
-/// Settle every box of a group from what it was given.
-pub(super) fn settle(list: &OptionList, work: &[Work], near: &HashSet<usize>, doc_has_marks: bool, flattened: bool) -> BoxResult {
+/// Settle every box of a group from what it was given (`lines`: the document's, which the
+/// work's line indices point into).
+pub(super) fn settle(
+    list: &OptionList,
+    work: &[Work],
+    near: &HashSet<usize>,
+    doc_has_marks: bool,
+    flattened: bool,
+    lines: &[Line],
+) -> BoxResult {
     let mut s = read_work(list, work, near);
     let mut diags = Vec::new();
     // a whole box is exact on the label's lines, unless the group's pieces mix in another
@@ -414,7 +435,9 @@ pub(super) fn settle(list: &OptionList, work: &[Work], near: &HashSet<usize>, do
     if !pending.is_empty() {
         settle_unmarked(&pending, s.lone, doc_has_marks, &mut placed, &mut diags);
     }
-    group_result(list, &placed, &s.detail, diags)
+    let at: Vec<Option<Loc>> =
+        s.at.iter().zip(&s.opened_at).map(|(a, o)| a.or(*o).and_then(|i| lines.get(i)).map(crate::form::loc)).collect();
+    group_result(list, &placed, &s.detail, &at, diags)
 }
 
 /// Opens following an option, and closes with their opens elsewhere: placed when their mark
@@ -479,15 +502,18 @@ fn settle_unmarked(pending: &[usize], lone: usize, doc_has_marks: bool, placed: 
 }
 
 /// The group's boxes in template order, with the unplaced ones unknown.
-fn group_result(list: &OptionList, placed: &[Placed], detail: &[Option<String>], mut diags: Vec<Diag>) -> BoxResult {
+fn group_result(list: &OptionList, placed: &[Placed], detail: &[Option<String>], at: &[Option<Loc>], mut diags: Vec<Diag>) -> BoxResult {
     let n = list.options.len();
     let boxes: Vec<BoxOut> = placed
         .iter()
         .zip(&list.options)
         .zip(detail)
-        .map(|((p, o), d)| {
+        .zip(at)
+        .map(|(((p, o), d), at)| {
             let (checked, certainty) = p.unwrap_or((None, Certainty::Unknown));
-            BoxOut { label: o.label.clone(), checked, detail: d.clone(), certainty }
+            // a box never placed was never seen
+            let at = p.and(*at);
+            BoxOut { label: o.label.clone(), checked, detail: d.clone(), certainty, at }
         })
         .collect();
     let missing = placed.iter().filter(|p| p.is_none()).count();
@@ -527,7 +553,8 @@ mod tests {
             }
         }
         let near = (0..lines_txt.len()).collect();
-        settle(t.list(li), &work, &near, true, false)
+        let lines: Vec<Line> = lines_txt.iter().enumerate().map(|(i, s)| Line::new(i + 1, None, (*s).to_string())).collect();
+        settle(t.list(li), &work, &near, true, false, &lines)
     }
 
     fn checked(r: &BoxResult) -> Vec<Option<bool>> {
@@ -546,6 +573,10 @@ mod tests {
         assert_eq!(boxes[3].certainty, Certainty::Exact);
         // the boxes the line does not print are unknown
         assert_eq!(boxes[1].checked, None);
+        // each box read says where: the grid's line (input line 4); a box never seen, nowhere
+        assert_eq!(boxes[0].at.map(|l| l.line), Some(4));
+        assert_eq!(boxes[3].at.map(|l| l.line), Some(4));
+        assert!(boxes[1].at.is_none());
     }
 
     /// Another field's label level with the grid's first row (a browser's table layout): the
@@ -593,6 +624,9 @@ mod tests {
         );
         assert_eq!(checked(&r), vec![Some(false), Some(true), Some(false), Some(true), Some(true), Some(true), Some(false)]);
         assert_eq!(r.boxes[1].certainty, Certainty::Inferred);
+        // where each box was read: a close's own line (庁内連携, 税務), a whole box's line
+        let lines: Vec<Option<usize>> = r.boxes.iter().map(|b| b.at.map(|l| l.line)).collect();
+        assert_eq!(lines, vec![Some(7), Some(2), Some(4), Some(4), Some(6), Some(3), Some(1)]);
     }
 
     #[test]

@@ -176,7 +176,7 @@ impl ListCtx<'_, '_> {
                 let h = on_page[0];
                 matched.push(Matched { first: page.lines[0], last: page.lines[page.lines.len() - 1], hit: h });
                 // placed by the page's order, not by a box on its label's lines: never exact
-                out.results[h] = Some(settle(self.list, &self.work(page), &HashSet::new(), stray[h], false));
+                out.results[h] = Some(settle(self.list, &self.work(page), &HashSet::new(), stray[h], false, self.doc.lines));
             } else {
                 for (&h, r) in on_page.iter().zip(self.agree(page, on_page)) {
                     out.results[h] = Some(r);
@@ -404,7 +404,8 @@ impl ListCtx<'_, '_> {
             }
             for (boxes, c) in per_label.iter_mut().zip(checked) {
                 let certainty = if c.is_some() { Certainty::Inferred } else { Certainty::Unknown };
-                boxes.push(BoxOut { label: opt.label.clone(), checked: c, detail: None, certainty });
+                // which grid's box is whose is not known: no location
+                boxes.push(BoxOut { label: opt.label.clone(), checked: c, detail: None, certainty, at: None });
             }
         }
         per_label
@@ -542,7 +543,7 @@ fn unknown_result(list: &OptionList, why: Diag) -> BoxResult {
     let boxes = list
         .options
         .iter()
-        .map(|o| BoxOut { label: o.label.clone(), checked: None, detail: None, certainty: Certainty::Unknown })
+        .map(|o| BoxOut { label: o.label.clone(), checked: None, detail: None, certainty: Certainty::Unknown, at: None })
         .collect();
     BoxResult { boxes, certainty: Certainty::Unknown, other_text: None, diags: vec![why] }
 }

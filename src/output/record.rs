@@ -89,6 +89,11 @@ pub struct BoxOption {
     pub checked: Option<bool>,
     pub detail: Option<String>,
     pub certainty: String,
+    /// Where the box's label or mark was read (an extension of the record contract): the
+    /// dump's line, or the PDF row's page and bbox; absent when the box was never seen or
+    /// cannot be told apart from another grid's.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub at: Option<Location>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -175,6 +180,7 @@ fn field_out(f: &FieldOut) -> Field {
                     checked: b.checked,
                     detail: b.detail.clone(),
                     certainty: b.certainty.as_str().into(),
+                    at: b.at.map(loc_out),
                 })
             })
             .collect(),

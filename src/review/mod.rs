@@ -3,8 +3,9 @@
 //!
 //! `DIR/index.html` lists the documents (least certain first, sortable, filterable);
 //! `DIR/docs/NNNNNN.html` is one page per document: a PDF's pages drawn from the glyph layer
-//! as SVG (glyph runs at their positions, ruling lines) with every located field's bbox
-//! outlined by certainty, or a text dump's source lines with each field's line marked; the
+//! as SVG (glyph runs at their positions, ruling lines) with every located field's and
+//! checkbox option's bbox outlined by certainty (an option's ✓/✗/? beside it), or a text
+//! dump's source lines with each field's and option's line marked; the
 //! record itself is embedded as JSON and `review.js` (beside, no network) builds the side
 //! list, the panel, the corrections and the "Download key" answer key (`golden/keys`
 //! format, read by `pia-extract score`).

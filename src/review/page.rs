@@ -4,7 +4,7 @@
 
 use super::{esc, script_json};
 use crate::pdf::{Glyph, Page};
-use crate::record::{Field, Record};
+use crate::record::{BoxOption, Field, OptionOut, Record};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -15,6 +15,44 @@ const RUN_GAP: f64 = 0.3;
 const VALUE_CHARS: usize = 24;
 /// CSS pixels per PDF point of a drawn page.
 const PAGE_SCALE: f64 = 1.5;
+/// Characters of an option's label drawn beside its box.
+const OPTION_CHARS: usize = 8;
+/// Points between the marks of options read on one row (drawn one under the other).
+const OPTION_STEP: f64 = 5.5;
+
+/// A checkbox option with a location: its field, its index among the field's options, itself.
+type Located<'r> = (&'r Field, usize, &'r BoxOption);
+
+/// The checkbox options of `rec` that say where they were read.
+fn located_options(rec: &Record) -> impl Iterator<Item = Located<'_>> {
+    rec.fields.iter().flat_map(|f| {
+        f.options.iter().enumerate().filter_map(move |(k, o)| match o {
+            OptionOut::Box(b) if b.at.is_some() => Some((f, k, b)),
+            _ => None,
+        })
+    })
+}
+
+/// `c-exact`, `c-inferred` or `c-null`: an option's certainty.
+fn option_class(b: &BoxOption) -> &'static str {
+    match b.certainty.as_str() {
+        "exact" if b.checked.is_some() => "c-exact",
+        "inferred" if b.checked.is_some() => "c-inferred",
+        _ => "c-null",
+    }
+}
+
+/// ✓ checked, ✗ not checked, ? unknown; and the start of the option's label.
+fn option_mark(b: &BoxOption) -> String {
+    let m = match b.checked {
+        Some(true) => '✓',
+        Some(false) => '✗',
+        None => '?',
+    };
+    let label: String = b.label.chars().take(OPTION_CHARS).collect();
+    let more = if b.label.chars().count() > OPTION_CHARS { "…" } else { "" };
+    format!("{m} {label}{more}")
+}
 
 fn short(s: &str) -> String {
     let one = s.replace(['\n', '\u{2029}'], " ");
@@ -80,8 +118,8 @@ fn rule_path(d: &mut String, r: &crate::pdf::Rule, x0: f64, top: f64) {
     let _ = write!(d, "M{} {}L{} {}", f2(ax - x0), f2(top - ay), f2(bx - x0), f2(top - by));
 }
 
-/// One PDF page as SVG, with the boxes of the fields located on it.
-fn pdf_page(p: &Page, fields: &[&Field]) -> String {
+/// One PDF page as SVG, with the boxes of the fields and options located on it.
+fn pdf_page(p: &Page, fields: &[&Field], options: &[Located]) -> String {
     let [x0, y0, x1, y1] = p.media;
     let (w, h) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
     let mut s = format!(
@@ -121,6 +159,30 @@ fn pdf_page(p: &Page, fields: &[&Field]) -> String {
             esc(&shown(f))
         );
     }
+    // options read on one row share its bbox: their marks stand one under the other
+    let mut on_row: BTreeMap<String, usize> = BTreeMap::new();
+    for &(f, k, b) in options {
+        let Some([bx0, by0, bx1, by1]) = b.at.as_ref().and_then(|a| a.bbox) else { continue };
+        let (cls, id) = (option_class(b), esc(&f.id));
+        let row = on_row.entry(format!("{bx0} {by0} {bx1} {by1}")).or_default();
+        #[allow(clippy::cast_precision_loss)] // a row holds a handful of options
+        let dy = *row as f64 * OPTION_STEP;
+        *row += 1;
+        let _ = write!(
+            s,
+            "<rect class=\"box opt {cls}\" data-field=\"{id}\" data-option=\"{k}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}: {}</title></rect>\
+             <text class=\"val opt optmark {cls}\" data-field=\"{id}\" data-option=\"{k}\" x=\"{}\" y=\"{}\">{}</text>",
+            f2(bx0 - x0),
+            f2(y1 - by1),
+            f2((bx1 - bx0).max(0.0)),
+            f2((by1 - by0).max(0.0)),
+            esc(&f.label),
+            esc(&b.label),
+            f2(bx1 - x0 + 1.0),
+            f2(y1 - by1 + 5.0 + dy),
+            esc(&option_mark(b))
+        );
+    }
     s.push_str("</g></svg></div>");
     s
 }
@@ -146,7 +208,21 @@ fn pdf_evidence(rec: &Record, bytes: &[u8]) -> String {
             on_page.entry(p).or_default().push(f);
         }
     }
-    pages.iter().map(|p| pdf_page(p, on_page.get(&p.number).map_or(&[][..], Vec::as_slice))).collect()
+    let mut opts_on_page: BTreeMap<u32, Vec<Located>> = BTreeMap::new();
+    for o in located_options(rec) {
+        if let Some(at) = o.2.at.as_ref()
+            && let (Some(p), Some(_)) = (at.page, at.bbox)
+        {
+            opts_on_page.entry(p).or_default().push(o);
+        }
+    }
+    pages
+        .iter()
+        .map(|p| {
+            let fields = on_page.get(&p.number).map_or(&[][..], Vec::as_slice);
+            pdf_page(p, fields, opts_on_page.get(&p.number).map_or(&[][..], Vec::as_slice))
+        })
+        .collect()
 }
 
 fn text_evidence(rec: &Record, bytes: &[u8]) -> String {
@@ -155,6 +231,12 @@ fn text_evidence(rec: &Record, bytes: &[u8]) -> String {
     for f in &rec.fields {
         if let Some(l) = f.at.line {
             on_line.entry(l).or_default().push(f);
+        }
+    }
+    let mut opts_on_line: BTreeMap<usize, Vec<Located>> = BTreeMap::new();
+    for o in located_options(rec) {
+        if let Some(l) = o.2.at.as_ref().and_then(|a| a.line) {
+            opts_on_line.entry(l).or_default().push(o);
         }
     }
     let mut s = String::with_capacity(text.len() * 2);
@@ -168,7 +250,8 @@ fn text_evidence(rec: &Record, bytes: &[u8]) -> String {
         }
         let line = raw.trim_end_matches('\r').replace('\u{0C}', "");
         let here = on_line.get(&no);
-        let cls = if here.is_some() { "ln hl" } else { "ln" };
+        let opts = opts_on_line.get(&no);
+        let cls = if here.is_some() || opts.is_some() { "ln hl" } else { "ln" };
         let _ = write!(s, "<div class=\"{cls}\" id=\"L{no}\"><span class=\"no\">{no}</span><span class=\"t\">{}</span>", esc(&line));
         for f in here.into_iter().flatten() {
             let _ = write!(
@@ -178,6 +261,17 @@ fn text_evidence(rec: &Record, bytes: &[u8]) -> String {
                 esc(&f.id),
                 esc(&f.label),
                 esc(&shown(f))
+            );
+        }
+        for &(f, k, b) in opts.into_iter().flatten() {
+            let _ = write!(
+                s,
+                "<span class=\"box opt optmark {}\" data-field=\"{}\" data-option=\"{k}\" title=\"{}: {}\">{}</span>",
+                option_class(b),
+                esc(&f.id),
+                esc(&f.label),
+                esc(&b.label),
+                esc(&option_mark(b))
             );
         }
         s.push_str("</div>");

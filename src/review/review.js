@@ -1,5 +1,6 @@
 // pia-extract review: one document's page. The record is embedded as JSON (#record); the
-// evidence (SVG pages or source lines) carries one `.box[data-field]` per located field.
+// evidence (SVG pages or source lines) carries one `.box[data-field]` per located field and
+// one `.box.opt[data-field][data-option]` per located checkbox option (its index).
 // Side list in form order, panel, next uncertain field (n / p), corrections, and
 // "Download key": an answer key in the golden/keys format that `pia-extract score` reads.
 (function () {
@@ -12,10 +13,13 @@
     options: [], certainty: 'document', at: {}, doc: true }));
   const all = docFields.concat(rec.fields);
   const byId = new Map(all.map((f) => [f.id, f]));
+  // field id -> its boxes; `id#k` -> the boxes of its option k
   const boxes = new Map();
+  const optKey = (id, k) => id + '#' + k;
   for (const b of document.querySelectorAll('.box[data-field]')) {
-    if (!boxes.has(b.dataset.field)) boxes.set(b.dataset.field, []);
-    boxes.get(b.dataset.field).push(b);
+    const key = b.dataset.option === undefined ? b.dataset.field : optKey(b.dataset.field, b.dataset.option);
+    if (!boxes.has(key)) boxes.set(key, []);
+    boxes.get(key).push(b);
   }
   // id -> {confirm: true} | {value: string|null} | {checks: {label: true|false|null}}
   const fixes = new Map();
@@ -39,6 +43,11 @@
     return f.certainty === 'inferred' ? 'c-inferred' : 'c-null';
   }
   const uncertain = (f) => f.certainty !== 'exact';
+  function optCls(o) {
+    if (o.checked === null) return 'c-null';
+    return o.certainty === 'exact' ? 'c-exact' : o.certainty === 'inferred' ? 'c-inferred' : 'c-null';
+  }
+  const optMark = (o) => (o.checked === true ? '✓' : o.checked === false ? '✗' : '?');
   function shortValue(f) {
     if (f.type === 'checkboxes') {
       const on = f.options.filter((o) => o.checked === true).map((o) => o.label);
@@ -60,6 +69,18 @@
     li.addEventListener('click', () => select(f.id, true));
     list.appendChild(li);
     items.set(f.id, li);
+    // a checkbox field's options, under it
+    if (f.type !== 'checkboxes') continue;
+    f.options.forEach((o, k) => {
+      const key = optKey(f.id, k);
+      const oli = el('li', { className: 'opt ' + optCls(o) + (boxes.has(key) ? '' : ' noloc'), title: f.id + ' ' + o.label },
+        el('span', { className: 'mark', textContent: optMark(o) }), o.label);
+      oli.dataset.field = f.id;
+      oli.dataset.option = String(k);
+      oli.addEventListener('click', () => select(f.id, true, k));
+      list.appendChild(oli);
+      items.set(key, oli);
+    });
   }
   function mark(id) {
     const li = items.get(id), fx = fixes.get(id);
@@ -67,36 +88,58 @@
     li.classList.toggle('fixed', !!(fx && !fx.confirm));
   }
   for (const id of fixes.keys()) mark(id);
-  let current = null;
-  function select(id, scroll) {
+  let current = null, currentOpt;
+  // a field, or (k given) one of its checkbox options
+  function select(id, scroll, k) {
     for (const e of document.querySelectorAll('.sel')) e.classList.remove('sel');
     current = id;
-    const li = items.get(id);
+    currentOpt = k;
+    const key = k === undefined ? id : optKey(id, k);
+    const li = items.get(key);
     li.classList.add('sel');
     li.scrollIntoView({ block: 'nearest' });
-    const bs = boxes.get(id) || [];
+    const bs = boxes.get(key) || [];
     for (const b of bs) b.classList.add('sel');
     if (scroll && bs.length) bs[0].scrollIntoView({ block: 'center', inline: 'center' });
-    panel(byId.get(id));
+    panel(byId.get(id), k);
   }
-  for (const [id, bs] of boxes) for (const b of bs) b.addEventListener('click', (ev) => { ev.stopPropagation(); select(id, false); });
+  for (const bs of boxes.values()) {
+    for (const b of bs) {
+      const k = b.dataset.option === undefined ? undefined : +b.dataset.option;
+      b.addEventListener('click', (ev) => { ev.stopPropagation(); select(b.dataset.field, false, k); });
+    }
+  }
+  // an option's mark beside its box (options read on one row share its box)
+  for (const t of document.querySelectorAll('text.optmark')) {
+    t.addEventListener('click', (ev) => { ev.stopPropagation(); select(t.dataset.field, false, +t.dataset.option); });
+  }
   function where(f) {
     const a = f.at || {};
     if (a.bbox) return 'page ' + a.page + ', bbox [' + a.bbox.join(', ') + ']';
     if (a.line) return 'line ' + a.line + (a.page ? ', page ' + a.page : '');
     return 'no location';
   }
-  function optionsView(f) {
+  // the option clicked: its mark, certainty and where it was read
+  function optionView(f, k) {
+    const o = k === undefined ? null : f.options[k];
+    if (!o) return '';
+    return el('div', { className: 'option', id: 'panel-option' },
+      el('b', { textContent: 'Option: ' }), el('span', { id: 'panel-option-label', textContent: o.label }), ' ',
+      el('span', { id: 'panel-option-checked', textContent: optMark(o) + ' ' + (o.checked === true ? 'checked' : o.checked === false ? 'not checked' : 'unknown') }), ' ',
+      el('span', { id: 'panel-option-certainty', className: 'badge ' + optCls(o), textContent: o.certainty }),
+      el('div', { textContent: where(o) }));
+  }
+  function optionsView(f, sel) {
     if (f.type === 'choice') {
       return el('ul', {}, ...f.options.map((o) => el('li', { textContent: (o === f.value ? '● ' : '○ ') + o })));
     }
     if (f.type !== 'checkboxes') return '';
     const t = el('table', { className: 'options' });
-    for (const o of f.options) {
+    f.options.forEach((o, k) => {
       const m = o.checked === true ? '☑' : o.checked === false ? '☐' : '?';
-      t.appendChild(el('tr', {}, el('td', { textContent: m }), el('td', { textContent: o.label + (o.detail ? '（' + o.detail + '）' : '') }),
-        el('td', {}, el('span', { className: 'badge ' + (o.certainty === 'exact' ? 'c-exact' : o.certainty === 'inferred' ? 'c-inferred' : 'c-null'), textContent: o.certainty }))));
-    }
+      t.appendChild(el('tr', { className: k === sel ? 'sel-opt' : '' }, el('td', { textContent: m }), el('td', { textContent: o.label + (o.detail ? '（' + o.detail + '）' : '') }),
+        el('td', {}, el('span', { className: 'badge ' + optCls(o), textContent: o.certainty }))));
+    });
     return t;
   }
   function changeView(f) {
@@ -114,7 +157,7 @@
     const confirm = el('button', { id: 'fix-confirm', textContent: 'Confirm value' });
     confirm.addEventListener('click', () => setFix(f, { confirm: true }));
     const clear = el('button', { id: 'fix-clear', textContent: 'Undo' });
-    clear.addEventListener('click', () => { fixes.delete(f.id); save(); mark(f.id); panel(f); });
+    clear.addEventListener('click', () => { fixes.delete(f.id); save(); mark(f.id); panel(f, currentOpt); });
     let input;
     if (f.type === 'text') {
       input = el('textarea', { id: 'fix-text', rows: 3, value: fx && 'value' in fx ? (fx.value || '') : (f.value || '') });
@@ -147,8 +190,8 @@
     box.append(state, confirm, ' ', clear, input, apply);
     return box;
   }
-  function setFix(f, fx) { fixes.set(f.id, fx); save(); mark(f.id); panel(f); status(); }
-  function panel(f) {
+  function setFix(f, fx) { fixes.set(f.id, fx); save(); mark(f.id); panel(f, currentOpt); status(); }
+  function panel(f, k) {
     const p = document.getElementById('panel');
     p.textContent = '';
     const diags = rec.diagnostics.filter((d) => d.field === f.id);
@@ -157,7 +200,8 @@
       el('div', {}, el('code', { id: 'panel-id', textContent: f.id }), ' ', f.type, ' ', el('span', { id: 'panel-certainty', className: 'badge ' + cls(f), textContent: f.certainty })),
       el('div', { textContent: where(f) }),
       el('div', { className: 'value', id: 'panel-value', textContent: f.value === null ? 'null' : f.value }),
-      optionsView(f),
+      optionView(f, k),
+      optionsView(f, k),
       changeView(f),
       el('div', { id: 'panel-diags' }, ...diags.map((d) => el('div', { className: 'diag', textContent: d.level + ' ' + d.code + ': ' + d.message }))),
       correction(f));

@@ -1,8 +1,9 @@
 // Browser tests of `pia-extract review` in Debian's headless Chromium (playwright-core, no
 // browser download). Builds the review site of the bundled fixtures (seeds, PDFs, covers),
 // then on every page: no console error, no request outside the site folder, one outlined
-// box per located field, each PDF box at its field's bbox; on a PDF page and a dump page:
-// every located field reachable from the side list, the panel, the next-uncertain key, and
+// box per located field and per located checkbox option, each PDF box at its field's or
+// option's bbox; on a PDF page and a dump page: every located field and option reachable
+// from the side list, the panel (an option's mark and certainty), the next-uncertain key, and
 // a correction round trip whose downloaded key `pia-extract score` reads with exactly the
 // corrected values wrong. Screenshots go to target/review-browser/.
 //
@@ -74,28 +75,50 @@ await page.screenshot({ path: path.join(out, 'index.png') });
 
 // every page: boxes = located fields, PDF boxes at their bbox
 let pdfDoc = null, dumpDoc = null;
+const totals = { pdfOpts: 0, lineOpts: 0 };
 for (const d of docs) {
   await page.goto(siteUrl + 'docs/' + d);
   const r = await page.evaluate(() => {
     const rec = JSON.parse(document.getElementById('record').textContent);
     const located = rec.fields.filter((f) => f.at && (f.at.bbox || f.at.line));
+    const options = rec.fields.flatMap((f) => f.type === 'checkboxes' ? f.options.map((o, k) => ({ f, k, o })) : []);
+    const locOpts = options.filter(({ o }) => o.at && (o.at.bbox || o.at.line));
     const boxes = Array.from(document.querySelectorAll('.box[data-field]'));
     const byId = new Map(rec.fields.map((f) => [f.id, f]));
-    let misplaced = 0;
+    let misplaced = 0, optRects = 0, badMarks = 0;
     for (const b of boxes.filter((b) => b.tagName === 'rect')) {
       const svg = b.ownerSVGElement, f = byId.get(b.dataset.field);
+      // an option's box stands at the option's own location, a field's at the field's
+      const opt = b.dataset.option === undefined ? null : f && f.options[+b.dataset.option];
+      const at = opt ? opt.at : f && f.at;
+      if (opt) optRects++;
       const x0 = +svg.dataset.x0, top = +svg.dataset.top;
       const got = [+b.getAttribute('x') + x0, top - +b.getAttribute('y') - +b.getAttribute('height'), +b.getAttribute('x') + x0 + +b.getAttribute('width'), top - +b.getAttribute('y')];
-      const ok = f && f.at.bbox && +svg.dataset.page === f.at.page && got.every((v, i) => Math.abs(v - f.at.bbox[i]) < 0.02);
+      const ok = f && at && at.bbox && +svg.dataset.page === at.page && got.every((v, i) => Math.abs(v - at.bbox[i]) < 0.02);
       if (!ok) misplaced++;
+      if (opt) {
+        // coloured by the option's certainty, its checked state beside it
+        const cls = opt.checked === null ? 'c-null' : opt.certainty === 'exact' ? 'c-exact' : opt.certainty === 'inferred' ? 'c-inferred' : 'c-null';
+        const mark = opt.checked === true ? '✓' : opt.checked === false ? '✗' : '?';
+        const t = b.nextElementSibling;
+        if (!b.classList.contains(cls) || !t || !t.textContent.startsWith(mark)) badMarks++;
+      }
     }
-    const ids = new Set(boxes.map((b) => b.dataset.field));
+    const ids = new Set(boxes.filter((b) => b.dataset.option === undefined).map((b) => b.dataset.field));
+    const optIds = new Set(boxes.filter((b) => b.dataset.option !== undefined).map((b) => b.dataset.field + '#' + b.dataset.option));
+    const optLines = boxes.filter((b) => b.tagName !== 'rect' && b.dataset.option !== undefined).filter((b) => {
+      const o = byId.get(b.dataset.field).options[+b.dataset.option];
+      return !o.at || b.closest('.ln').id !== 'L' + o.at.line || !b.closest('.ln').classList.contains('hl');
+    }).length;
     return { format: rec.source.format, file: rec.source.file, fields: rec.fields.length, located: located.length, boxes: boxes.length,
-      unboxed: located.filter((f) => !ids.has(f.id)).length, misplaced, rects: boxes.filter((b) => b.tagName === 'rect').length,
-      items: document.querySelectorAll('#fields li:not(.docfield)').length };
+      options: options.length, locOpts: locOpts.length, optRects, badMarks, optLines,
+      unboxed: located.filter((f) => !ids.has(f.id)).length + locOpts.filter(({ f, k }) => !optIds.has(f.id + '#' + k)).length,
+      misplaced, rects: boxes.filter((b) => b.tagName === 'rect').length,
+      items: document.querySelectorAll('#fields li:not(.docfield):not(.opt)').length, optItems: document.querySelectorAll('#fields li.opt').length };
   });
-  check(r.boxes === r.located && r.unboxed === 0 && r.misplaced === 0 && r.items === r.fields,
-    `${d} ${r.file}: ${r.boxes} boxes for ${r.located} located of ${r.fields} fields (${r.rects} on PDF pages, ${r.misplaced} misplaced)`);
+  check(r.boxes === r.located + r.locOpts && r.unboxed === 0 && r.misplaced === 0 && r.badMarks === 0 && r.optLines === 0 && r.items === r.fields && r.optItems === r.options,
+    `${d} ${r.file}: ${r.boxes} boxes for ${r.located} located of ${r.fields} fields + ${r.locOpts} located of ${r.options} options (${r.rects} on PDF pages, ${r.optRects} of options; ${r.misplaced} misplaced)`);
+  if (r.format === 'pdf') { totals.pdfOpts += r.optRects; } else { totals.lineOpts += r.locOpts - r.optRects; }
   if (r.format === 'pdf' && r.rects > 0 && (!pdfDoc || r.file.includes('gen_a_zenkoumoku_r6.cairo'))) pdfDoc = d;
   if (r.file.endsWith('001_4659e5c1cf513e63.txt')) dumpDoc = d;
 }
@@ -103,21 +126,47 @@ for (const d of docs) {
 // every located field reachable from the side list; the panel; n; a correction round trip
 async function exercise(doc, shot) {
   await page.goto(siteUrl + 'docs/' + doc);
+  const rec = await page.evaluate(() => JSON.parse(document.getElementById('record').textContent));
+  const rec0 = (id) => rec.fields.find((f) => f.id === id);
   const reach = await page.evaluate(() => {
     const rec = JSON.parse(document.getElementById('record').textContent);
     const ev = document.getElementById('evidence').getBoundingClientRect();
-    let bad = [];
+    let bad = [], opts = 0;
     for (const li of document.querySelectorAll('#fields li:not(.noloc)')) {
       li.click();
       const sel = document.querySelector('#evidence .box.sel');
       const r = sel && sel.getBoundingClientRect();
       const seen = r && r.bottom > ev.top && r.top < ev.bottom && r.right > ev.left && r.left < ev.right;
-      if (!sel || sel.dataset.field !== li.dataset.field || !seen || document.getElementById('panel-id').textContent !== li.dataset.field) bad.push(li.dataset.field);
+      let ok = sel && sel.dataset.field === li.dataset.field && seen && document.getElementById('panel-id').textContent === li.dataset.field;
+      if (li.dataset.option !== undefined) {
+        // an option: its own box, and the panel shows it
+        opts++;
+        const o = rec.fields.find((f) => f.id === li.dataset.field).options[+li.dataset.option];
+        const label = document.getElementById('panel-option-label');
+        ok = ok && sel.dataset.option === li.dataset.option && label && label.textContent === o.label &&
+          document.getElementById('panel-option-certainty').textContent === o.certainty;
+      } else {
+        ok = ok && sel.dataset.option === undefined;
+      }
+      if (!ok) bad.push(li.dataset.field + (li.dataset.option !== undefined ? '#' + li.dataset.option : ''));
     }
-    return { located: rec.fields.filter((f) => f.at && (f.at.bbox || f.at.line)).length, bad };
+    return { located: rec.fields.filter((f) => f.at && (f.at.bbox || f.at.line)).length, opts, bad };
   });
-  check(reach.located > 0 && reach.bad.length === 0, `${doc}: all ${reach.located} located fields reachable from the side list (unreachable: ${reach.bad.slice(0, 5)})`);
-  const rec = await page.evaluate(() => JSON.parse(document.getElementById('record').textContent));
+  check(reach.located > 0 && reach.opts > 0 && reach.bad.length === 0,
+    `${doc}: all ${reach.located} located fields and ${reach.opts} located options reachable from the side list (unreachable: ${reach.bad.slice(0, 5)})`);
+  // an option clicked on the page: the panel shows it
+  // (on a PDF page the mark beside the box: options read on one row share the row's box)
+  const optBox = await page.$('#evidence .optmark[data-option]');
+  if (optBox) {
+    const [fid, k] = await optBox.evaluate((b) => [b.dataset.field, +b.dataset.option]);
+    await optBox.click();
+    const o = rec0(fid).options[k];
+    const shownOpt = await page.evaluate(() => [document.getElementById('panel-id').textContent, (document.getElementById('panel-option-label') || {}).textContent,
+      (document.getElementById('panel-option-checked') || {}).textContent]);
+    const mark = o.checked === true ? '✓' : o.checked === false ? '✗' : '?';
+    check(shownOpt[0] === fid && shownOpt[1] === o.label && shownOpt[2].startsWith(mark), `${doc}: a click on the box of ${fid} [${o.label}] shows the option (${shownOpt[2]})`);
+    await page.screenshot({ path: path.join(out, shot.replace('.png', '-option.png')) });
+  }
   const texts = rec.fields.filter((f) => f.type === 'text' && f.value && f.at);
   const choice = rec.fields.find((f) => f.type === 'choice' && f.value && f.options.length > 1);
   const boxes = rec.fields.find((f) => f.type === 'checkboxes' && f.options.some((o) => o.checked === false) && f.options.every((o) => o.checked !== null));
@@ -176,6 +225,7 @@ async function exercise(doc, shot) {
   const missed = scored.misses.map((m) => m.entry).sort();
   check(JSON.stringify(missed) === JSON.stringify(corrected.slice().sort()), `${doc}: the wrong entries are exactly the corrected ones (${corrected.join('; ')})`);
 }
+check(totals.pdfOpts > 0 && totals.lineOpts > 0, `checkbox options outlined: ${totals.pdfOpts} on PDF pages, ${totals.lineOpts} on dump lines`);
 check(pdfDoc !== null, `a PDF page with boxes: ${pdfDoc}`);
 check(dumpDoc !== null, `the dump page of seed 001: ${dumpDoc}`);
 if (pdfDoc) await exercise(pdfDoc, 'pdf-page.png');
