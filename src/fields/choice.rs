@@ -208,8 +208,14 @@ fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], placed_at: &[Option<
         for &pb in &placed[a + 1..] {
             let (ja, jb) = (pending[pa], pending[pb]);
             let near = lines[hits[ja.hit].at.line].pos.abs_diff(lines[hits[jb.hit].at.line].pos) <= CHOICE_SWAP_WINDOW;
-            // a value whole right below its own label cannot be the other's: no swap then
-            let settled = own(pa) || own(pb) || (paired.contains(&pa) && paired.contains(&pb));
+            // both values whole right below their own labels; or one of them, unless it is split
+            // over `[` / value / `]` lines below a `[` left open above its label (that open
+            // bracket's value may be this one); or paired in column order: no swap then
+            let sure = |pi: usize| {
+                own(pi)
+                    && placed_at[pi].is_some_and(|v| whole_on_one_line(&lines[v].key) || !open_bracket_above(hits, lines, pending[pi].hit))
+            };
+            let settled = (own(pa) && own(pb)) || sure(pa) || sure(pb) || (paired.contains(&pa) && paired.contains(&pb));
             if ja.list == jb.list && near && fields[ja.field].value != fields[jb.field].value && !settled {
                 ambiguous.insert(pa);
                 ambiguous.insert(pb);
@@ -276,6 +282,27 @@ fn pair_in_column_order(
         }
     }
     paired
+}
+
+/// A lone `[` between the label of `hits[h]` and the label before it that no `]` closes
+/// before the label: a value cell opened there and not yet closed.
+fn open_bracket_above(hits: &[Hit], lines: &[Line], h: usize) -> bool {
+    let at = hits[h].at.line;
+    let before = hits.iter().map(|o| o.at.end_line).filter(|&e| e < at).max().unwrap_or(at);
+    let (mut open, mut closed) = (0usize, 0usize);
+    for l in &lines[(before + 1).min(at)..at] {
+        if l.key == "[" {
+            open += 1;
+        } else if l.key.starts_with(']') {
+            closed += 1;
+        }
+    }
+    open > closed
+}
+
+/// `[ value ]` on one line.
+fn whole_on_one_line(k: &str) -> bool {
+    k.starts_with('[') && k.ends_with(']') && k.matches('[').count() == 1
 }
 
 /// The value at line `v` is whole in its brackets (`[ 十分である ]`, not the `[ 10万人以上…` of
@@ -424,5 +451,13 @@ mod tests {
     fn a_whole_value_below_its_label_settles_the_pair() {
         let got = two("⑦バックアップ\n[\n⑧事故発生時手順の策定・周知\n[ 十分に行っていない ]\n十分に行っている\n]\n");
         assert_eq!(got, (Some("十分に行っている".into()), Some("十分に行っていない".into())));
+    }
+
+    /// Both values split over `[` / value / `]` lines after a `[` left open under the first
+    /// label: either could be either label's, so neither is given.
+    #[test]
+    fn interleaved_split_brackets_stay_null() {
+        let got = two("⑦バックアップ\n[\n⑧事故発生時手順の策定・周知\n[\n十分に行っている\n]\n<選択肢>\n十分に行っていない\n]\n");
+        assert_eq!(got, (None, None));
     }
 }
