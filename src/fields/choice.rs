@@ -264,6 +264,7 @@ fn inline_choice(tail: &str) -> Inline {
 fn choice_tokens(doc: &Doc, body_pieces: &BodyPieces) -> Vec<Token> {
     let all_opts: HashSet<&str> =
         doc.tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.as_str())).collect();
+    let longest = all_opts.iter().map(|o| o.len()).max().unwrap_or(0);
     let mut out = Vec::new();
     for i in doc.body.clone() {
         let l = &doc.lines[i];
@@ -291,7 +292,7 @@ fn choice_tokens(doc: &Doc, body_pieces: &BodyPieces) -> Vec<Token> {
             if is_option_entry(&k) {
                 continue;
             }
-            if let Some(k) = value_key(&all_opts, k, ps.len() == 1 || matches!(next, Some(Piece::Open { .. }))) {
+            if let Some(k) = value_key(&all_opts, longest, k, ps.len() == 1 || matches!(next, Some(Piece::Open { .. }))) {
                 out.push(Token { line: i, key: k });
             }
         }
@@ -302,11 +303,12 @@ fn choice_tokens(doc: &Doc, body_pieces: &BodyPieces) -> Vec<Token> {
 /// The option a candidate piece names: all of it, or (a label in front of the value on the
 /// same line, `open_after`: a bracket follows or the piece is the whole line) a trailing
 /// option.
-fn value_key(all_opts: &HashSet<&str>, k: String, open_after: bool) -> Option<String> {
+fn value_key(all_opts: &HashSet<&str>, longest: usize, k: String, open_after: bool) -> Option<String> {
     if all_opts.contains(k.as_str()) {
         return Some(k);
     }
-    let o = all_opts.iter().filter(|o| k.ends_with(**o)).max_by_key(|o| o.len())?;
+    // the longest option that ends the key: its suffixes, longest first (one lookup each)
+    let o = k.char_indices().map(|(b, _)| b).chain([k.len()]).map(|b| &k[b..]).filter(|s| s.len() <= longest).find(|s| all_opts.contains(s))?;
     // "周知 3) 十分に行っていない": an option-list entry after a wrapped label
     if k[..k.len() - o.len()].ends_with(')') {
         return None;
