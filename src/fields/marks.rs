@@ -41,6 +41,11 @@ fn take_label(chars: &[char], mut i: usize) -> (String, usize) {
 /// Cut a folded line (spaces collapsed) into pieces.
 #[must_use]
 pub fn pieces(text: &str) -> Vec<Piece> {
+    // most lines have no bracket: one text piece (what the cut below makes of them)
+    if !text.contains(['[', ']']) {
+        let t = text.trim();
+        return if t.is_empty() { Vec::new() } else { vec![Piece::Text(t.to_string())] };
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let n = chars.len();
