@@ -9,6 +9,8 @@
 //! documents; `score` measures a record against a hand-made answer key. See ARCHITECTURE.md.
 
 mod annex;
+#[doc(hidden)]
+pub mod bench;
 mod completeness;
 pub mod corpus;
 mod cover;

@@ -56,26 +56,74 @@ fn lookalike(c: char) -> Option<char> {
 /// space, trimmed at both ends).
 #[must_use]
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut f = Folded { out: String::with_capacity(s.len()), pending: false };
+    each_run(s, &mut f, Folded::push_run, Folded::push);
+    f.out
+}
+
+/// The folded string being built: white space collapsed on the fly (a run becomes one
+/// ASCII space, none at either end), so folding is one pass and one allocation.
+struct Folded {
+    out: String,
+    pending: bool,
+}
+
+impl Folded {
+    #[inline]
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.pending = !self.out.is_empty();
+        } else {
+            self.flush();
+            self.out.push(c);
+        }
+    }
+    /// A stretch without white space, as it is.
+    #[inline]
+    fn push_run(&mut self, run: &str) {
+        self.flush();
+        self.out.push_str(run);
+    }
+    #[inline]
+    fn flush(&mut self) {
+        if self.pending {
+            self.out.push(' ');
+            self.pending = false;
+        }
+    }
+}
+
+/// Walk `s` folded (width, look-alikes) in one pass: `run` gets each stretch of chars
+/// that fold to themselves and are not white space (copied as they are), `other` every
+/// other char after folding (white space included). Each char folds on its own, so the
+/// fold of a text is the folds of its parts.
+#[inline]
+fn each_run<T>(s: &str, out: &mut T, mut run: impl FnMut(&mut T, &str), mut other: impl FnMut(&mut T, char)) {
     let mut buf = [0u8; 4];
-    for c in s.chars() {
-        if is_protected(c) {
-            out.push(c);
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let kept = if c.is_ascii() { !c.is_ascii_whitespace() && c != '\u{0B}' } else { nfkc_stable(c) || is_protected(c) };
+        if kept {
+            continue;
+        }
+        if start < i {
+            run(out, &s[start..i]);
+        }
+        start = i + c.len_utf8();
+        if c.is_ascii() {
+            other(out, c);
         } else if let Some(m) = lookalike(c) {
-            out.push(m);
-        } else if c.is_ascii() || nfkc_stable(c) {
-            out.push(c);
+            other(out, m);
         } else {
             let single: &str = c.encode_utf8(&mut buf);
             for n in single.nfkc() {
-                match lookalike(n) {
-                    Some(m) => out.push(m),
-                    None => out.push(n),
-                }
+                other(out, lookalike(n).unwrap_or(n));
             }
         }
     }
-    collapse_spaces(&out)
+    if start < s.len() {
+        run(out, &s[start..]);
+    }
 }
 
 /// Characters NFKC leaves as they are (the bulk of Japanese text): a fast path.
@@ -105,13 +153,33 @@ pub fn collapse_spaces(s: &str) -> String {
 /// The matching key: folded, with every white space removed.
 #[must_use]
 pub fn key(s: &str) -> String {
-    key_of_folded(&fold(s))
+    let mut out = String::with_capacity(s.len());
+    key_into(s, &mut out);
+    out
+}
+
+/// Append the key of `s` to `out` (no intermediate folded string).
+pub fn key_into(s: &str, out: &mut String) {
+    each_run(
+        s,
+        out,
+        |out, run| out.push_str(run),
+        |out, c| {
+            if !c.is_whitespace() {
+                out.push(c);
+            }
+        },
+    );
 }
 
 /// The key of a text that is already folded (saves folding twice): white space removed.
 #[must_use]
 pub fn key_of_folded(folded: &str) -> String {
-    folded.chars().filter(|c| !c.is_whitespace()).collect()
+    let mut out = String::with_capacity(folded.len());
+    for part in folded.split(char::is_whitespace) {
+        out.push_str(part);
+    }
+    out
 }
 
 /// CJK ideographs, kana, CJK punctuation, full-width forms, radicals and circled numbers.

@@ -13,7 +13,7 @@ use crate::form::tuning::{
 };
 use crate::input::Line;
 use crate::normalize::key;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A choice field to fill: its index in the fields, its label's hit and its option list.
 #[derive(Debug, Clone, Copy)]
@@ -354,6 +354,16 @@ fn inline_choice(tail: &str) -> Inline {
 fn choice_tokens(doc: &Doc, body_pieces: &BodyPieces) -> Vec<Token> {
     let all_opts: HashSet<&str> =
         doc.tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.as_str())).collect();
+    // the options by their last char, longest first (a trailing option is looked up there)
+    let mut by_last: HashMap<char, Vec<&str>> = HashMap::new();
+    for o in &all_opts {
+        if let Some(c) = o.chars().next_back() {
+            by_last.entry(c).or_default().push(o);
+        }
+    }
+    for v in by_last.values_mut() {
+        v.sort_by_key(|o| std::cmp::Reverse(o.len()));
+    }
     let mut out = Vec::new();
     for i in doc.body.clone() {
         let l = &doc.lines[i];
@@ -381,7 +391,7 @@ fn choice_tokens(doc: &Doc, body_pieces: &BodyPieces) -> Vec<Token> {
             if is_option_entry(&k) {
                 continue;
             }
-            if let Some(k) = value_key(&all_opts, k, ps.len() == 1 || matches!(next, Some(Piece::Open { .. }))) {
+            if let Some(k) = value_key(&all_opts, &by_last, k, ps.len() == 1 || matches!(next, Some(Piece::Open { .. }))) {
                 out.push(Token { line: i, key: k });
             }
         }
@@ -392,11 +402,13 @@ fn choice_tokens(doc: &Doc, body_pieces: &BodyPieces) -> Vec<Token> {
 /// The option a candidate piece names: all of it, or (a label in front of the value on the
 /// same line, `open_after`: a bracket follows or the piece is the whole line) a trailing
 /// option.
-fn value_key(all_opts: &HashSet<&str>, k: String, open_after: bool) -> Option<String> {
+fn value_key(all_opts: &HashSet<&str>, by_last: &HashMap<char, Vec<&str>>, k: String, open_after: bool) -> Option<String> {
     if all_opts.contains(k.as_str()) {
         return Some(k);
     }
-    let o = all_opts.iter().filter(|o| k.ends_with(**o)).max_by_key(|o| o.len())?;
+    // the longest option that ends the key
+    let by_last = |c: char| by_last.get(&c).and_then(|v| v.iter().find(|o| k.ends_with(**o)));
+    let o = k.chars().next_back().and_then(by_last).copied().or_else(|| all_opts.contains("").then_some(""))?;
     // "周知 3) 十分に行っていない": an option-list entry after a wrapped label
     if k[..k.len() - o.len()].ends_with(')') {
         return None;

@@ -41,6 +41,11 @@ fn take_label(chars: &[char], mut i: usize) -> (String, usize) {
 /// Cut a folded line (spaces collapsed) into pieces.
 #[must_use]
 pub fn pieces(text: &str) -> Vec<Piece> {
+    // most lines have no bracket: one text piece (what the cut below makes of them)
+    if !text.contains(['[', ']']) {
+        let t = text.trim();
+        return if t.is_empty() { Vec::new() } else { vec![Piece::Text(t.to_string())] };
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let n = chars.len();
@@ -132,8 +137,14 @@ fn open_bracket(out: &mut Vec<Piece>, chars: &[char], at: usize) -> usize {
 /// A line that is nothing but marks (`○`, `○ ○`): how many.
 #[must_use]
 pub fn lone_marks(text: &str) -> usize {
-    let t: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if !t.is_empty() && t.iter().all(|&c| is_mark(c)) { t.len() } else { 0 }
+    let mut n = 0;
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        if !is_mark(c) {
+            return 0;
+        }
+        n += 1;
+    }
+    n
 }
 
 /// The pieces of every line of the body, cut once for the choice and checkbox readers.

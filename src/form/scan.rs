@@ -77,7 +77,15 @@ pub struct Scan {
 /// Find the section, item and group headings and the field labels of the body.
 #[must_use]
 pub fn scan(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Range<usize>, sections: &Sections) -> Scan {
-    let mut s = Scanner { t, lines, sections, labels: Labels::new(tpls, t), out: Scan::default(), ctx_item: None, unknown_item: None };
+    let mut s = Scanner {
+        t,
+        lines,
+        sections,
+        labels: t.labels.get_or_init(|| Labels::new(tpls, t)),
+        out: Scan::default(),
+        ctx_item: None,
+        unknown_item: None,
+    };
     for i in body {
         s.line(i);
     }
@@ -92,17 +100,23 @@ pub fn scan(tpls: &Templates, t: &Template, lines: &[Line], body: std::ops::Rang
     s.out
 }
 
-/// The template's label keys, longest first, with the fields that carry each.
-struct Labels<'a> {
-    by_label: HashMap<&'a str, Vec<usize>>,
-    keys: Vec<&'a str>,
+/// The template's label keys, longest first, with the fields that carry each: built once
+/// per template (kept in `Template::labels`), never per document.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    /// every label key of the template's normal fields, longest first
+    keys: Vec<String>,
+    /// per key (same index): the fields that print it
+    fields_of: Vec<Vec<usize>>,
+    /// key indices by their first char, in the order of `keys`
+    by_first: HashMap<char, Vec<usize>>,
     finder: AhoCorasick,
     /// the option keys of the choice lists (a label may follow a value on its line)
-    opt_keys: Vec<&'a str>,
+    opt_keys: Vec<String>,
 }
 
-impl<'a> Labels<'a> {
-    fn new(tpls: &'a Templates, t: &'a Template) -> Labels<'a> {
+impl Labels {
+    fn new(tpls: &Templates, t: &Template) -> Labels {
         let mut by_label: HashMap<&str, Vec<usize>> = HashMap::new();
         for (fi, f) in t.fields.iter().enumerate() {
             if f.role == FieldRole::Normal {
@@ -115,9 +129,14 @@ impl<'a> Labels<'a> {
         // longest first; ties in a fixed order (a HashMap's order differs between runs)
         keys.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
         let finder = AhoCorasick::new(&keys).expect("label keys make an automaton");
+        let mut by_first: HashMap<char, Vec<usize>> = HashMap::new();
+        for (ki, k) in keys.iter().enumerate() {
+            by_first.entry(k.chars().next().unwrap_or('\0')).or_default().push(ki);
+        }
         let opt_keys =
-            tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.as_str())).collect();
-        Labels { by_label, keys, finder, opt_keys }
+            tpls.lists.iter().filter(|l| l.id.starts_with("OPT-")).flat_map(|l| l.options.iter().map(|o| o.key.clone())).collect();
+        let fields_of = keys.iter().map(|k| by_label[k].clone()).collect();
+        Labels { keys: keys.iter().map(|k| (*k).to_string()).collect(), fields_of, by_first, finder, opt_keys }
     }
 }
 
@@ -148,7 +167,7 @@ struct Scanner<'a> {
     t: &'a Template,
     lines: &'a [Line],
     sections: &'a Sections,
-    labels: Labels<'a>,
+    labels: &'a Labels,
     out: Scan,
     /// the item whose labels are being read (for labels several items print)
     ctx_item: Option<usize>,
@@ -259,14 +278,14 @@ impl Scanner<'_> {
         let mut after_value: Vec<usize> = Vec::new();
         if l.key.contains('[') || l.key.contains(']') {
             for m in self.labels.finder.find_overlapping_iter(l.key.as_str()) {
-                let lk = self.labels.keys[m.pattern().as_usize()];
+                let lk = &self.labels.keys[m.pattern().as_usize()];
                 if lk.chars().count() < 4 {
                     continue;
                 }
                 let before = &l.key[..m.start()];
                 let ends_with_value = before.ends_with('[')
                     || before.ends_with(']')
-                    || self.labels.opt_keys.iter().any(|o| before.ends_with(o) && before.contains('['));
+                    || self.labels.opt_keys.iter().any(|o| before.ends_with(o.as_str()) && before.contains('['));
                 if m.start() > 0 && ends_with_value {
                     starts.push(before.chars().count());
                     after_value.push(before.chars().count());
@@ -278,14 +297,14 @@ impl Scanner<'_> {
         // PDF rows: every cell may start with a label
         let mut cell_ends: Vec<usize> = Vec::new();
         if l.raw.contains('\t') {
-            let mut acc = String::new();
+            // the key of the cells before (each char keys on its own)
+            let mut off = 0;
             for cell in l.raw.split('\t') {
-                let off = key(&acc).chars().count();
                 if off > 0 {
                     starts.push(off);
                     cell_ends.push(off);
                 }
-                acc.push_str(cell);
+                off += key(cell).chars().count();
             }
             cell_ends.push(l.key.chars().count());
         }
@@ -306,9 +325,9 @@ impl Scanner<'_> {
             if start < consumed {
                 continue;
             }
-            let sub: String = key.chars().skip(start).collect();
-            let (num, rest) = strip_numbering(&sub);
-            let skip = start + sub.chars().count() - rest.chars().count();
+            let sub = from_char(key, start);
+            let (num, rest) = strip_numbering(sub);
+            let skip = start + usize::from(num.is_some());
             if start > 0 && num.is_none() && !multi && !starts.after_value.contains(&start) {
                 continue;
             }
@@ -324,11 +343,10 @@ impl Scanner<'_> {
     fn label_at(&mut self, at: &LabelSpot, sec: Option<usize>, cell_ends: &[usize]) -> Option<usize> {
         let l = &self.lines[at.line];
         let multi = l.raw.contains('\t');
-        for k in 0..self.labels.keys.len() {
-            let lk = self.labels.keys[k];
-            if !at.rest.starts_with(lk.chars().next().unwrap_or('\0')) {
-                continue;
-            }
+        let labels = self.labels;
+        let first = at.rest.chars().next()?;
+        for &k in labels.by_first.get(&first).map_or(&[][..], Vec::as_slice) {
+            let lk = labels.keys[k].as_str();
             let Some((el, eo)) = match_label(self.lines, at.line, at.skip, lk) else { continue };
             // a later cell of a PDF row is a label only if the label fills the cell
             if at.start > 0 && at.num.is_none() && multi {
@@ -342,7 +360,7 @@ impl Scanner<'_> {
                     continue;
                 }
             }
-            let Some(f) = self.choose_field(at, sec, lk) else { continue };
+            let Some(f) = self.choose_field(at, sec, &labels.fields_of[k]) else { continue };
             self.out.hits.push(Hit {
                 start_key: at.start,
                 variant: self.t.fields[f].keys.iter().position(|k| k == lk).unwrap_or(0),
@@ -356,9 +374,8 @@ impl Scanner<'_> {
 
     /// Which field a label several fields print is, by context: same section, same item,
     /// same number. None: an ambiguous label outside its section.
-    fn choose_field(&mut self, at: &LabelSpot, sec: Option<usize>, lk: &str) -> Option<usize> {
+    fn choose_field(&mut self, at: &LabelSpot, sec: Option<usize>, cands: &[usize]) -> Option<usize> {
         let t = self.t;
-        let cands = &self.labels.by_label[lk];
         // a label of no field of this section, just above the next section's heading:
         // scrambled pages print some of a section before its heading
         let sec = match self.sections.next_after(at.line) {
@@ -421,9 +438,9 @@ impl Scanner<'_> {
 /// (PDF rows have their cell starts already).
 fn circled_starts(k: &str) -> Vec<usize> {
     let mut out = Vec::new();
-    for (ci, c) in k.chars().enumerate() {
+    for (ci, (bi, c)) in k.char_indices().enumerate() {
         if ci > 0 && circled(c).is_some() {
-            let before: String = k.chars().take(ci).collect();
+            let before = &k[..bi];
             let listy = before.ends_with(']')
                 || before.ends_with('[')
                 || before.contains("<選択肢>")
@@ -439,6 +456,15 @@ fn circled_starts(k: &str) -> Vec<usize> {
 /// Match `label` (a key) at `(line, off)` continuing over following lines; returns the
 /// line index and char offset in that line's `text` where the label ends.
 fn match_label(lines: &[Line], li: usize, key_off: usize, label: &str) -> Option<(usize, usize)> {
+    // fast paths: the label stands whole on this line, or differs from it
+    let rest = from_char(&lines[li].key, key_off);
+    if let Some(after) = rest.strip_prefix(label) {
+        let kc = key_off + label.chars().count() + usize::from(after.starts_with('※'));
+        return Some((li, key_to_text_offset(&lines[li].text, kc)));
+    }
+    if !label.starts_with(rest) {
+        return None;
+    }
     let mut want = label.chars().peekable();
     let mut cur = li;
     let mut kchars: Vec<char> = lines[cur].key.chars().skip(key_off).collect();
@@ -471,6 +497,11 @@ fn match_label(lines: &[Line], li: usize, key_off: usize, label: &str) -> Option
         kc += 1;
     }
     Some((cur, key_to_text_offset(&lines[cur].text, kc)))
+}
+
+/// `s` from its `n`th char on (empty past its end).
+fn from_char(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or("", |(b, _)| &s[b..])
 }
 
 /// Char offset in `text` after `n` non-space chars.

@@ -178,6 +178,8 @@ pub struct Template {
     pub items: Vec<ItemSpec>,
     pub groups: Vec<GroupSpec>,
     pub fields: Vec<FieldSpec>,
+    /// The label index of the scan, built at its first use (once per template).
+    pub labels: OnceLock<crate::form::scan::Labels>,
 }
 
 #[derive(Debug)]
@@ -261,6 +263,7 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
             items: vec![],
             groups: vec![],
             fields: vec![],
+            labels: OnceLock::new(),
         },
         field_stack: Vec::new(),
         cur_group: None,

@@ -66,17 +66,18 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// Not valid UTF-8: pick among the Japanese legacy encodings by the fewest errors (ties go
-/// to `Shift_JIS`, then UTF-8).
-fn legacy_guess(bytes: &[u8]) -> &'static Encoding {
-    let (_, e8) = errors_with(UTF_8, bytes);
-    let (_, esj) = errors_with(SHIFT_JIS, bytes);
-    let (_, eeuc) = errors_with(EUC_JP, bytes);
+/// to `Shift_JIS`, then UTF-8); the text decoded with it and its error count.
+fn legacy_guess(bytes: &[u8]) -> (&'static Encoding, String, usize) {
+    let (t8, e8) = errors_with(UTF_8, bytes);
+    let (tsj, esj) = errors_with(SHIFT_JIS, bytes);
+    let (teuc, eeuc) = errors_with(EUC_JP, bytes);
     if esj <= eeuc && esj < e8 {
-        SHIFT_JIS
+        (SHIFT_JIS, tsj, esj)
     } else if eeuc < esj && eeuc < e8 {
-        EUC_JP
+        (EUC_JP, teuc, eeuc)
     } else {
-        UTF_8
+        // valid UTF-8 (with NUL bytes): a U+FFFD it holds is no error
+        (UTF_8, t8, if std::str::from_utf8(bytes).is_ok() { 0 } else { e8 })
     }
 }
 
@@ -84,17 +85,19 @@ fn legacy_guess(bytes: &[u8]) -> &'static Encoding {
 #[must_use]
 pub fn decode(bytes: &[u8]) -> Warned<Decoded> {
     let mut diags = Vec::new();
-    let (enc, body): (&'static Encoding, &[u8]) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        (enc, &bytes[bom_len..])
-    } else if std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0) {
-        (UTF_8, bytes)
+    let (enc, text, bad) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        with(enc, &bytes[bom_len..])
+    } else if !bytes.contains(&0)
+        && let Ok(s) = std::str::from_utf8(bytes)
+    {
+        // valid UTF-8 is taken as it is: nothing to replace
+        (UTF_8, s.to_owned(), 0)
     } else if let Some(enc) = utf16_without_bom(bytes) {
-        (enc, bytes)
+        with(enc, bytes)
     } else {
-        (legacy_guess(bytes), bytes)
+        legacy_guess(bytes)
     };
-    let (text, bad) = errors_with(enc, body);
-    if bad > 0 && !(enc == UTF_8 && std::str::from_utf8(body).is_ok()) {
+    if bad > 0 {
         diags.push(Diag::new(
             Code::MalformedBytes,
             format!("{bad} byte sequence(s) could not be decoded as {}; replaced by U+FFFD", name_of(enc)),
@@ -103,6 +106,18 @@ pub fn decode(bytes: &[u8]) -> Warned<Decoded> {
     // Normalise line ends: CRLF and lone CR become LF.
     let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
     Warned { value: Decoded { text, encoding: name_of(enc) }, diags }
+}
+
+/// Decode `body` with `enc`: valid UTF-8 as it is (a U+FFFD it holds is no error), else
+/// with U+FFFD for each malformed sequence, counted.
+fn with(enc: &'static Encoding, body: &[u8]) -> (&'static Encoding, String, usize) {
+    if enc == UTF_8
+        && let Ok(s) = std::str::from_utf8(body)
+    {
+        return (enc, s.to_owned(), 0);
+    }
+    let (text, bad) = errors_with(enc, body);
+    (enc, text, bad)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! Everything here is detection by the shape of the text, never by a document's identity.
 
 use crate::diag::{Code, Diag};
-use crate::normalize::{is_cjk, key};
+use crate::normalize::{is_cjk, key, key_into};
 
 /// Characters of the text sampled for detection (enough for any form's first pages).
 const DETECT_SAMPLE_CHARS: usize = 400_000;
@@ -110,10 +110,13 @@ fn is_ideo(c: char) -> bool {
 /// Detect the document-wide flavours from the whole text.
 #[must_use]
 pub fn detect(text: &str) -> Flavour {
-    let sample: String = text.chars().take(DETECT_SAMPLE_CHARS).collect();
-    let k = key(&sample);
+    let sample = match text.char_indices().nth(DETECT_SAMPLE_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    };
+    let k = key(sample);
     Flavour {
-        spaced: is_spaced(&sample),
+        spaced: is_spaced(sample),
         flattened: is_flattened(text),
         doubled_lines: 0,
         marks_lost: marks_lost(&k),
@@ -123,15 +126,17 @@ pub fn detect(text: &str) -> Flavour {
 
 /// Most ideographs/kana are followed by one space and another one.
 fn is_spaced(sample: &str) -> bool {
-    let chars: Vec<char> = sample.chars().collect();
     let (mut ideo, mut spaced) = (0usize, 0usize);
-    for w in chars.windows(3) {
-        if is_ideo(w[0]) {
+    let mut it = sample.chars();
+    let (Some(mut a), Some(mut b)) = (it.next(), it.next()) else { return false };
+    for c in it {
+        if is_ideo(a) {
             ideo += 1;
-            if w[1] == ' ' && is_ideo(w[2]) {
+            if b == ' ' && is_ideo(c) {
                 spaced += 1;
             }
         }
+        (a, b) = (b, c);
     }
     ideo > SPACED_MIN_IDEOGRAPHS && spaced * 10 > ideo * SPACED_SHARE_TENTHS
 }
@@ -182,6 +187,9 @@ pub fn unspace(line: &str) -> String {
 #[must_use]
 pub fn undouble(line: &str) -> Option<String> {
     let t = line.trim();
+    if t.len() > DOUBLED_MAX_BYTES {
+        return None;
+    }
     let spaces: Vec<usize> = t.char_indices().filter(|(_, c)| *c == ' ').map(|(i, _)| i).collect();
     // headings are short: a long line with many spaces is prose or a flattened page
     if !(DOUBLED_MIN_SPACES..=DOUBLED_MAX_SPACES).contains(&spaces.len())
@@ -190,15 +198,30 @@ pub fn undouble(line: &str) -> Option<String> {
     {
         return None;
     }
+    // the key of the line once, with its offset at each space: the key of each part is a
+    // slice of it (every char folds on its own)
+    let mut k = String::with_capacity(t.len());
+    let mut at_space = Vec::with_capacity(spaces.len());
+    let mut from = 0;
+    for &sp in &spaces {
+        key_into(&t[from..sp], &mut k);
+        at_space.push(k.len());
+        from = sp + 1;
+    }
+    key_into(&t[from..], &mut k);
     for (a_i, &a) in spaces.iter().enumerate() {
-        for &b in &spaces[a_i + 1..] {
-            let (pre, mid, post) = (&t[..a], &t[a + 1..b], &t[b + 1..]);
-            if pre.is_empty() || post.is_empty() {
+        for (b_i, &b) in spaces.iter().enumerate().skip(a_i + 1) {
+            if a == 0 || b + 1 == t.len() {
                 continue;
             }
-            let km = key(mid);
-            if km.chars().count() >= DOUBLED_MIN_MIDDLE_CHARS && km == format!("{}{}", key(pre), key(post)) {
-                return Some(mid.to_string());
+            // key(mid) == key(pre) + key(post): the middle is half the key
+            let (ka, kb) = (at_space[a_i], at_space[b_i]);
+            if 2 * (kb - ka) != k.len() {
+                continue;
+            }
+            let km = &k[ka..kb];
+            if km.chars().count() >= DOUBLED_MIN_MIDDLE_CHARS && km.starts_with(&k[..ka]) && km[ka..] == k[kb..] {
+                return Some(t[a + 1..b].to_string());
             }
         }
     }

@@ -108,7 +108,7 @@ pub struct Pages {
 /// Markdown/HTML when the text shows enough tags, entities or markdown headings.
 #[must_use]
 pub fn detect_format(text: &str) -> Format {
-    let sample: String = text.chars().take(FORMAT_SAMPLE_CHARS).collect();
+    let sample = text.char_indices().nth(FORMAT_SAMPLE_CHARS).map_or(text, |(end, _)| &text[..end]);
     let html = ["<input", "<p>", "<li>", "&lt;", "<b>", "<table", "<br"].iter().filter(|p| sample.contains(*p)).count();
     let md_heads = sample.lines().filter(|l| l.starts_with("# ") || l.starts_with("## ")).count();
     if html >= MIN_HTML_HINTS || (html >= 1 && md_heads >= 1) || md_heads >= MIN_MD_HEADINGS { Format::Markdown } else { Format::Text }
@@ -235,7 +235,9 @@ struct Furniture {
 impl Furniture {
     fn new(text: &str) -> Furniture {
         let lines: Vec<&str> = text.split('\n').map(str::trim).collect();
-        Furniture { running: running_headers(&lines), repeats: repeated_after_page_break(&lines) }
+        // which lines are page footers, decided once for both kinds of furniture
+        let footer: Vec<bool> = lines.iter().map(|l| page_number(l).is_some()).collect();
+        Furniture { running: running_headers(&lines, &footer), repeats: repeated_after_page_break(&lines, &footer) }
     }
 
     /// Whether input line `i` (0-based) is furniture.
@@ -282,15 +284,12 @@ fn is_split_title(l: &Line, n: &Line) -> bool {
 
 /// A cell cut by a page break is printed again at the top of the next page: the first lines
 /// after a page footer that repeat a line printed just before it (indices of the repeats).
-fn repeated_after_page_break(lines: &[&str]) -> HashSet<usize> {
+fn repeated_after_page_break(lines: &[&str], footer: &[bool]) -> HashSet<usize> {
     let mut out = HashSet::new();
-    for (i, l) in lines.iter().enumerate() {
-        if page_number(l).is_none() {
-            continue;
-        }
+    for i in footer.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| i) {
         let before: Vec<&str> = lines[..i].iter().rev().filter(|x| !x.is_empty()).take(REPEAT_LOOKBACK).copied().collect();
         for (j, x) in lines.iter().enumerate().skip(i + 1).filter(|(_, x)| !x.is_empty()).take(REPEAT_LOOKAHEAD) {
-            if x.chars().count() >= REPEAT_MIN_CHARS && page_number(x).is_none() && before.contains(x) {
+            if x.chars().count() >= REPEAT_MIN_CHARS && !footer[j] && before.contains(x) {
                 out.insert(j);
             }
         }
@@ -300,8 +299,7 @@ fn repeated_after_page_break(lines: &[&str]) -> HashSet<usize> {
 
 /// Running headers: a short line repeated on at least three pages, each time next to a
 /// page footer.
-fn running_headers(lines: &[&str]) -> HashSet<String> {
-    let footer: Vec<bool> = lines.iter().map(|l| page_number(l).is_some()).collect();
+fn running_headers(lines: &[&str], footer: &[bool]) -> HashSet<String> {
     let near_footer =
         |i: usize| (i.saturating_sub(FOOTER_NEIGHBOURHOOD)..=(i + FOOTER_NEIGHBOURHOOD).min(lines.len() - 1)).any(|j| footer[j]);
     // per line: (copies, copies next to a footer)

@@ -92,11 +92,23 @@ impl Cell {
     }
 }
 
+/// A page's vertical rules sorted by x: the rules between two glyphs are found by a binary
+/// search, not by a scan of every rule for every glyph.
+struct VerticalRules<'r>(Vec<&'r Rule>);
+
+impl<'r> VerticalRules<'r> {
+    fn new(rules: &'r [Rule]) -> VerticalRules<'r> {
+        // (a rule without a number for x lies between no glyphs)
+        let mut v: Vec<&Rule> = rules.iter().filter(|r| r.vertical() && !r.x0.is_nan()).collect();
+        v.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        VerticalRules(v)
+    }
+}
+
 /// A vertical rule crosses the baseline `y` strictly between `xa` and `xb`.
-fn rule_between_x(rules: &[Rule], y: f64, xa: f64, xb: f64) -> bool {
-    rules
-        .iter()
-        .any(|r| r.vertical() && r.x0 > xa + RULE_INSET && r.x0 < xb - RULE_INSET && r.y0 <= y + RULE_REACH && r.y1 >= y - RULE_REACH)
+fn rule_between_x(rules: &VerticalRules, y: f64, xa: f64, xb: f64) -> bool {
+    let from = rules.0.partition_point(|r| r.x0 <= xa + RULE_INSET);
+    rules.0[from..].iter().take_while(|r| r.x0 < xb - RULE_INSET).any(|r| r.y0 <= y + RULE_REACH && r.y1 >= y - RULE_REACH)
 }
 
 /// A horizontal rule lies strictly between two baselines, overlapping the cell's x-range.
@@ -159,7 +171,7 @@ fn baselines(glyphs: &[Glyph], media: [f64; 4]) -> Vec<Vec<&Glyph>> {
 }
 
 /// Glyphs on one baseline cut into segments at wide gaps and at vertical rules.
-fn line_segments(line: Vec<&Glyph>, rules: &[Rule], out: &mut Vec<Seg>) {
+fn line_segments(line: Vec<&Glyph>, rules: &VerticalRules, out: &mut Vec<Seg>) {
     let mut cur: Option<Seg> = None;
     for g in line {
         let gap_break = cur.as_ref().is_some_and(|s| {
@@ -190,8 +202,9 @@ fn line_segments(line: Vec<&Glyph>, rules: &[Rule], out: &mut Vec<Seg>) {
 /// The page's segments, top to bottom, trimmed, blank ones dropped.
 fn segments(glyphs: &[Glyph], rules: &[Rule], media: [f64; 4]) -> Vec<Seg> {
     let mut out = Vec::new();
+    let verticals = VerticalRules::new(rules);
     for line in baselines(glyphs, media) {
-        line_segments(line, rules, &mut out);
+        line_segments(line, &verticals, &mut out);
     }
     out.retain(|s| !s.text.trim().is_empty());
     for s in &mut out {
