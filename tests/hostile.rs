@@ -3,6 +3,9 @@
 //! (`RLIMIT_AS`) and a wall-clock bound measured here, and must give a record with a stable,
 //! truthful code (or, for output faults, a message and exit 3) without losing any other input.
 
+mod common;
+
+use common::pdf;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -192,25 +195,6 @@ fn zlib_zeros(prefix: &[u8], zeros: usize) -> Vec<u8> {
     let adler = ((s as u32) << 16) | a as u32;
     b.out.extend_from_slice(&adler.to_be_bytes());
     b.out
-}
-
-/// A PDF of the given objects (object 1 is the catalog) with a correct xref table.
-fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(o);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
-    out
 }
 
 fn stream(dict: &str, data: &[u8]) -> Vec<u8> {

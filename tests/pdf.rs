@@ -3,6 +3,8 @@
 //! value and `no_text_layer`; damaged copies never panic; a PDF and its pdftotext dump
 //! never contradict each other.
 
+mod common;
+
 use pia_extract::score::score;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -222,23 +224,6 @@ fn truncated_pdf_is_an_error_record() {
 /// page are not a 評価書番号 (or any other cover value); the page says it has no text layer.
 #[test]
 fn stray_digits_of_an_unmapped_font_are_no_cover_values() {
-    fn object_file(objects: &[Vec<u8>]) -> Vec<u8> {
-        let mut out = b"%PDF-1.4\n".to_vec();
-        let mut offsets = Vec::new();
-        for (i, o) in objects.iter().enumerate() {
-            offsets.push(out.len());
-            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-            out.extend_from_slice(o);
-            out.extend_from_slice(b"\nendobj\n");
-        }
-        let xref = out.len();
-        out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-        for o in offsets {
-            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-        }
-        out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
-        out
-    }
     // a cover's rows: title; 評価書番号 and its digits; 公表日 with digits between its kanji
     let rows: [(u32, u32, &str); 7] = [
         (72, 780, "<0102030405060708>"),
@@ -251,7 +236,7 @@ fn stray_digits_of_an_unmapped_font_are_no_cover_values() {
     ];
     let content: String = rows.iter().map(|(x, y, t)| format!("BT /F1 12 Tf {x} {y} Td {t} Tj ET\n")).collect();
     let names: Vec<String> = (1..32).map(|i| format!("/g{i}")).collect();
-    let bytes = object_file(&[
+    let bytes = common::pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
