@@ -126,6 +126,15 @@ enum Cmd {
     },
     /// Print the record's JSON Schema
     Schema,
+    /// Print the codebook: every field of every form (id, concept, labels, type, options)
+    Codebook {
+        /// Only this form (様式2, 様式3, 様式4, or its kind, e.g. 全項目評価書)
+        #[arg(long)]
+        form: Option<String>,
+        /// md, csv or json
+        #[arg(long, default_value = "md")]
+        format: String,
+    },
     /// (internal) read one document and print its record; used by --isolate
     #[command(name = "__one", hide = true)]
     One { file: PathBuf },
@@ -149,6 +158,16 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Cmd::Score { record, keys, min, json }) => run_score(&record, &keys, min, json),
+        Some(Cmd::Codebook { form, format }) => match pia_extract::output::codebook::render(form.as_deref(), &format) {
+            Ok(s) => {
+                let _ = write!(std::io::stdout(), "{s}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "pia-extract codebook: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
         Some(Cmd::One { file }) => {
             let r = corpus::process_one(&file, Mode::InProcess);
             let _ = writeln!(std::io::stdout(), "{}", serde_json::to_string(&r).expect("a record serializes"));
