@@ -3,4 +3,5 @@
 
 pub mod codebook;
 pub mod csv;
+pub mod parquet;
 pub mod record;
