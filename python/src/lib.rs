@@ -3,8 +3,6 @@
 //! Records cross as JSON text (the CLI's own serialization), so Python sees exactly the
 //! CLI's record; the GIL is released while Rust reads documents.
 
-use pyo3::prelude::*;
-
 #[pyo3::pymodule]
 mod _native {
     use pia_extract::corpus::{self, Mode};

@@ -3,7 +3,9 @@
 //! keyed by `sha256` (and `field_id`). Repeated strings (kinds, types, certainties, codes,
 //! concepts, choice values, option labels) are dictionary-encoded, so pandas reads them as
 //! categoricals; every file carries the record's `schema_version` in its key–value metadata.
-//! Rows are written in row groups of `DOCS_PER_BATCH` documents, so memory stays bounded.
+//! Rows go to the writers in batches of `DOCS_PER_BATCH` documents and the writers close a
+//! row group every 1M rows (the parquet crate's default), so memory stays bounded whatever the
+//! corpus size.
 
 use crate::output::record::{OptionOut, Record, SCHEMA_VERSION};
 use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder, StringDictionaryBuilder};
