@@ -571,6 +571,11 @@ mod tests {
         assert_eq!(f3.id_pattern(dept(f3)), "I/6/1");
         assert_eq!(f4.id_pattern(dept(f4)), "I/7/1");
         assert_eq!(f3.concept(dept(f3)), f4.concept(dept(f4)));
+        // 様式2 asks 請求先 in Ⅰ7, 様式3 in Ⅳ1, 様式4 in Ⅴ1: one concept
+        let f2 = templates().by_form("様式2").unwrap();
+        let seikyu = |t: &Template| t.concept((0..t.fields.len()).find(|&f| t.fields[f].labels[0] == "請求先").unwrap());
+        assert_eq!(seikyu(f2), "disclosure.address");
+        assert_eq!((seikyu(f3), seikyu(f4)), (seikyu(f2), seikyu(f2)));
     }
 
     #[test]
