@@ -74,6 +74,8 @@ enum Format {
     Json,
     /// the long table, one row per (document, field, option)
     Csv,
+    /// tidy Parquet tables into -o DIR/: documents, fields, options, diagnostics, record_items, changes
+    Parquet,
 }
 
 #[derive(Args)]
@@ -159,6 +161,15 @@ enum Cmd {
         #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = ["json", "md"])]
         format: String,
     },
+    /// Print the codebook: every field of every form (id, concept, labels, type, options)
+    Codebook {
+        /// Only this form (様式2, 様式3, 様式4, or its kind, e.g. 全項目評価書)
+        #[arg(long)]
+        form: Option<String>,
+        /// md, csv or json
+        #[arg(long, default_value = "md")]
+        format: String,
+    },
     /// (internal) read one document and print its record; used by --isolate
     #[command(name = "__one", hide = true)]
     One { file: PathBuf },
@@ -186,6 +197,16 @@ fn main() -> ExitCode {
             ExitCode::from(pia_extract::review::run_cli(&inputs, &out, records.as_deref(), against.as_deref()))
         }
         Some(Cmd::Diff { old, new, format }) => ExitCode::from(pia_extract::diff::run_cli(&old, &new, format == "md")),
+        Some(Cmd::Codebook { form, format }) => match pia_extract::output::codebook::render(form.as_deref(), &format) {
+            Ok(s) => {
+                let _ = write!(std::io::stdout(), "{s}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "pia-extract codebook: {e}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
         Some(Cmd::One { file }) => {
             let r = corpus::process_one(&file, Mode::InProcess);
             let _ = writeln!(std::io::stdout(), "{}", serde_json::to_string(&r).expect("a record serializes"));
@@ -199,9 +220,27 @@ fn main() -> ExitCode {
 /// at the end), or a folder mirroring the inputs' paths (DIR/<input path>.json). File and
 /// folder outputs hold a [`Lock`] for the whole run.
 enum Sink {
-    Stdout { out: std::io::StdoutLock<'static>, single: bool },
-    File { path: PathBuf, partial: PathBuf, w: std::io::BufWriter<std::fs::File>, _lock: Lock },
-    Dir { dir: PathBuf, used: HashSet<PathBuf>, _lock: Lock },
+    Stdout {
+        out: std::io::StdoutLock<'static>,
+        single: bool,
+    },
+    File {
+        path: PathBuf,
+        partial: PathBuf,
+        w: std::io::BufWriter<std::fs::File>,
+        _lock: Lock,
+    },
+    Dir {
+        dir: PathBuf,
+        used: HashSet<PathBuf>,
+        _lock: Lock,
+    },
+    /// `--format parquet -o DIR/`: DIR/TABLE.parquet (written as .partial, renamed at the end)
+    Tables {
+        dir: PathBuf,
+        w: pia_extract::output::parquet::TableWriter<std::io::BufWriter<std::fs::File>>,
+        _lock: Lock,
+    },
 }
 
 /// Why a write failed: stdout closed by its reader (ends the run quietly), or an I/O error.
@@ -263,9 +302,26 @@ impl Sink {
         matches!(self, Sink::Stdout { single: true, .. } | Sink::Dir { .. })
     }
 
-    /// Write input `i`'s encoded record.
-    fn write(&mut self, i: usize, input: &Path, text: &str) -> Result<(), WriteError> {
+    /// `--format parquet -o DIR/`: one file per table.
+    fn tables(dir: &Path) -> Result<Sink, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let lock = Lock::take(&dir.join(DIR_LOCK), dir)?;
+        let open = |name: &str| {
+            let p = partial_of(&dir.join(format!("{name}.parquet")));
+            std::fs::File::create(&p).map(std::io::BufWriter::new).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        };
+        Ok(Sink::Tables { dir: dir.to_path_buf(), w: pia_extract::output::parquet::TableWriter::new(open)?, _lock: lock })
+    }
+
+    /// Write input `i`'s record, encoded (or as table rows).
+    fn write(&mut self, i: usize, input: &Path, rec: &Record, encoder: &mut Encoder) -> Result<(), WriteError> {
+        if let Sink::Tables { w, .. } = self {
+            return w.push(rec).map_err(WriteError::Failed);
+        }
+        let text = encoder.encode(rec);
+        let text = text.as_str();
         match self {
+            Sink::Tables { .. } => Ok(()),
             Sink::Stdout { out, .. } => out.write_all(text.as_bytes()).map_err(|e| {
                 if e.kind() == std::io::ErrorKind::BrokenPipe {
                     WriteError::BrokenPipe
@@ -301,6 +357,18 @@ impl Sink {
                 }
             }),
             Sink::Dir { .. } => Ok(()),
+            Sink::Tables { dir, w, .. } => {
+                let files = w.finish().map_err(WriteError::Failed)?;
+                for (f, name) in files.into_iter().zip(pia_extract::output::parquet::TABLES) {
+                    let path = dir.join(format!("{name}.parquet"));
+                    f.into_inner()
+                        .map_err(|e| e.into_error())
+                        .and_then(|f| f.sync_all())
+                        .and_then(|()| std::fs::rename(partial_of(&path), &path))
+                        .map_err(|e| WriteError::Failed(format!("cannot finish {}: {e}", path.display())))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -357,6 +425,7 @@ impl Encoder {
                 let t = if self.pretty { serde_json::to_string_pretty(rec) } else { serde_json::to_string(rec) };
                 t.expect("a record serializes") + "\n"
             }
+            Format::Parquet => String::new(),
             Format::Csv => {
                 let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
                 let mut s = String::new();
@@ -453,6 +522,12 @@ fn plan(a: &RunArgs) -> Result<Plan, String> {
     if format == Format::Csv && out_is_dir {
         return Err("--format csv writes one file; give -o FILE.csv".into());
     }
+    if format == Format::Parquet && !(out_is_dir && a.out.is_some()) {
+        return Err("--format parquet writes one file per table; give -o DIR/".into());
+    }
+    if a.resume && format == Format::Parquet {
+        return Err("--resume works with JSON output only; run again without --resume".into());
+    }
     if a.resume && a.out.is_none() {
         return Err("--resume needs -o".into());
     }
@@ -516,7 +591,11 @@ fn run(a: &RunArgs) -> ExitCode {
         Some(o) if a.resume => previous_records(o, out_is_dir),
         _ => HashMap::new(),
     };
-    let mut sink = match Sink::open(a.out.as_deref(), out_is_dir, inputs.len() == 1 && format == Format::Json) {
+    let opened = match (&a.out, format) {
+        (Some(dir), Format::Parquet) => Sink::tables(dir),
+        _ => Sink::open(a.out.as_deref(), out_is_dir, inputs.len() == 1 && format == Format::Json),
+    };
+    let mut sink = match opened {
         Ok(s) => s,
         Err(e) => {
             eprintln!("pia-extract: {e}");
@@ -539,7 +618,7 @@ fn run(a: &RunArgs) -> ExitCode {
         |i, path, rec, size, reused| {
             summary.add(&rec, size);
             summary.reused += usize::from(reused);
-            match sink.write(i, path, &encoder.encode(&rec)) {
+            match sink.write(i, path, &rec, &mut encoder) {
                 Ok(()) => {}
                 // the reader of stdout is gone (`| head`): nothing more can be delivered
                 Err(WriteError::BrokenPipe) => std::process::exit(i32::from(u8::from(summary.with_errors > 0) * EXIT_INPUT_FAILED)),

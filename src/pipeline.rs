@@ -25,6 +25,8 @@ pub struct Extraction {
     /// The しきい値判断 check (`threshold::check`); `None` when it cannot be decided.
     pub threshold_consistent: Option<bool>,
     pub completeness: Option<crate::completeness::Completeness>,
+    /// The form read, as its index in `templates().forms` (gives each field its concept).
+    pub template: Option<usize>,
 }
 
 /// Run every stage on one input. Never fails: problems become diagnostics, and a panic
@@ -68,6 +70,7 @@ fn run(bytes: &[u8], name: &str, sha: &str) -> Extraction {
         return x;
     };
     let t = &tpls.forms[form];
+    x.template = Some(form);
     let sections = headings.of(form);
     let body = form::locate(t, lines, sections, headings.cover_end(), cover.kind.is_some());
     let layout = if pages.format == Format::Text { Layout::Lines } else { Layout::Cells };

@@ -158,6 +158,9 @@ pub struct FieldSpec {
     pub keys: Vec<String>,
     pub kind: FieldKind,
     pub role: FieldRole,
+    /// The concept the template names (`=office.department`), shared by the fields of other
+    /// forms that ask the same question; `None`: the form-local default (`Template::concept`).
+    pub concept: Option<String>,
 }
 
 impl FieldSpec {
@@ -273,7 +276,13 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        let tok: Vec<&str> = line.split_whitespace().collect();
+        let mut tok: Vec<&str> = line.split_whitespace().collect();
+        // `=concept`, last on a line that makes a field
+        let concept = tok.last().and_then(|t| t.strip_prefix('=')).map(String::from);
+        if concept.is_some() {
+            tok.pop();
+        }
+        let fields_before = p.t.fields.len();
         match tok[0] {
             "form" => {
                 p.t.form = tok[1].to_string();
@@ -289,6 +298,10 @@ fn parse_form(src: &str, lists: &[OptionList]) -> Template {
             "group" => p.group(&tok, indent),
             "field" => p.field(&tok, indent),
             other => panic!("unknown template keyword {other}"),
+        }
+        if let Some(c) = concept {
+            assert!(p.t.fields.len() > fields_before, "`={c}` on a line that makes no field: {line}");
+            p.t.fields.last_mut().expect("a field was made").concept = Some(c);
         }
     }
     p.t
@@ -341,6 +354,7 @@ impl FormParser<'_> {
                 labels: titles,
                 kind,
                 role,
+                concept: None,
             });
         }
         t.items.push(spec);
@@ -374,6 +388,7 @@ impl FormParser<'_> {
                 keys: vec![key(&name)],
                 kind: FieldKind::Text,
                 role: FieldRole::GroupHeading,
+                concept: None,
             });
         }
         t.groups.push(spec);
@@ -420,12 +435,41 @@ impl FormParser<'_> {
             labels,
             kind,
             role: FieldRole::Normal,
+            concept: None,
         });
         self.field_stack.push((indent, f));
     }
 }
 
 impl Template {
+    /// The field's id pattern: its record path joined with `/`, a repeated group's number
+    /// written `*` (`I/2/システム*/3`); the record's `id` is this with the number filled in.
+    #[must_use]
+    pub fn id_pattern(&self, f: usize) -> String {
+        self.path_pattern(f).join("/")
+    }
+
+    /// The field's path with a repeated group's number written `*` (`["I","2","システム*","3"]`).
+    #[must_use]
+    pub fn path_pattern(&self, f: usize) -> Vec<String> {
+        let mut p = self.path(f, None);
+        if let Some(g) = self.fields[f].group.filter(|&g| self.groups[g].repeated) {
+            p[2] = format!("{}*", self.groups[g].name);
+        }
+        p
+    }
+
+    /// The field's concept: the name the template gives it (`office.department`, shared by
+    /// the forms that ask the same question), else `FORM:ID-PATTERN` (`様式4:VI/2/3`), asked in
+    /// this form only.
+    #[must_use]
+    pub fn concept(&self, f: usize) -> String {
+        match &self.fields[f].concept {
+            Some(c) => c.clone(),
+            None => format!("{}:{}", self.form, self.id_pattern(f)),
+        }
+    }
+
     /// The record path of a field, with the repeated group's number filled in.
     #[must_use]
     pub fn path(&self, f: usize, group_n: Option<u32>) -> Vec<String> {
@@ -462,6 +506,79 @@ mod tests {
         assert_eq!(f4.path(sys, Some(2)), vec!["I", "2", "システム2", "3"]);
         let jiko = f4.fields.iter().position(|f| f.labels[0].starts_with("過去3年以内")).unwrap();
         assert_eq!(f4.path(jiko, None), vec!["III", "7", "リスク1", "9"]);
+    }
+
+    /// The codebook's promises: per form, ids and concepts are unique, concepts are at most
+    /// 40 characters (the short stable handle; a long-labelled field's `id` is kept as the
+    /// record has always printed it).
+    #[test]
+    fn ids_and_concepts_unique_and_short() {
+        let long: Vec<String> =
+            templates().forms.iter().flat_map(|t| (0..t.fields.len()).map(|f| t.concept(f))).filter(|c| c.chars().count() > 40).collect();
+        assert!(long.is_empty(), "concepts over 40 characters: {long:#?}");
+        for t in &templates().forms {
+            let mut ids = std::collections::HashSet::new();
+            let mut concepts = std::collections::HashSet::new();
+            for f in 0..t.fields.len() {
+                assert!(ids.insert(t.id_pattern(f)), "{}: id {} twice", t.form, t.id_pattern(f));
+                let c = t.concept(f);
+                assert!(concepts.insert(c.clone()), "{}: concept {c} twice", t.form);
+                assert!(c.chars().count() <= 40, "{}: concept {c} over 40 characters", t.form);
+                if let Some(c) = &t.fields[f].concept {
+                    let ok = c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
+                    assert!(ok, "{}: named concept {c} is not [a-z0-9_.]", t.form);
+                }
+            }
+        }
+    }
+
+    /// A field's question as the paper form names it: section, item title, group and the
+    /// labels from the item down.
+    fn question(t: &Template, f: usize) -> String {
+        let s = &t.fields[f];
+        let mut parts = vec![t.sections[s.section].roman.clone(), t.items[s.item].keys[0].clone()];
+        parts.extend(s.group.map(|g| t.groups[g].name.clone()));
+        let mut chain = vec![];
+        let mut at = Some(f);
+        while let Some(i) = at {
+            if t.fields[i].role == FieldRole::Normal {
+                chain.push(t.fields[i].keys[0].clone());
+            }
+            at = t.fields[i].parent;
+        }
+        chain.reverse();
+        parts.extend(chain);
+        parts.join(">")
+    }
+
+    /// 様式3 and 様式4 join on one concept wherever they ask the same question in sections
+    /// Ⅰ and Ⅱ (same section, item title, group and labels), whatever the item numbers.
+    #[test]
+    fn concepts_join_forms_on_shared_questions() {
+        let (f3, f4) = (templates().by_form("様式3").unwrap(), templates().by_form("様式4").unwrap());
+        let q4: std::collections::HashMap<String, usize> = (0..f4.fields.len()).map(|f| (question(f4, f), f)).collect();
+        let mut shared = 0;
+        for f in 0..f3.fields.len() {
+            if !matches!(f3.sections[f3.fields[f].section].roman.as_str(), "I" | "II") {
+                continue;
+            }
+            let g = *q4.get(&question(f3, f)).unwrap_or_else(|| panic!("様式3 {} not in 様式4", f3.id_pattern(f)));
+            assert!(f3.fields[f].concept.is_some(), "様式3 {} has no shared concept", f3.id_pattern(f));
+            assert_eq!(f3.concept(f), f4.concept(g), "様式3 {} vs 様式4 {}", f3.id_pattern(f), f4.id_pattern(g));
+            shared += 1;
+        }
+        assert!(shared > 50, "only {shared} shared fields");
+        // the example: 部署 is I/6/1 in 様式3 and I/7/1 in 様式4
+        let dept =
+            |t: &Template| (0..t.fields.len()).find(|&f| t.id_pattern(f).ends_with("/1") && t.fields[f].labels[0] == "部署").unwrap();
+        assert_eq!(f3.id_pattern(dept(f3)), "I/6/1");
+        assert_eq!(f4.id_pattern(dept(f4)), "I/7/1");
+        assert_eq!(f3.concept(dept(f3)), f4.concept(dept(f4)));
+        // 様式2 asks 請求先 in Ⅰ7, 様式3 in Ⅳ1, 様式4 in Ⅴ1: one concept
+        let f2 = templates().by_form("様式2").unwrap();
+        let seikyu = |t: &Template| t.concept((0..t.fields.len()).find(|&f| t.fields[f].labels[0] == "請求先").unwrap());
+        assert_eq!(seikyu(f2), "disclosure.address");
+        assert_eq!((seikyu(f3), seikyu(f4)), (seikyu(f2), seikyu(f2)));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::annex;
 use crate::cover::Cover;
 use crate::diag::{Diag, Loc};
 use crate::fields::{FieldOut, Options};
+use crate::form::template::{Template, templates};
 use crate::pipeline::Extraction;
 use crate::source::SourceInfo;
 use serde::{Deserialize, Serialize};
@@ -106,6 +107,10 @@ pub enum OptionOut {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Field {
     pub id: String,
+    /// The question the field answers, the same in every form that asks it
+    /// (`office.department`); `null` for a label the form's template does not know.
+    #[serde(default)]
+    pub concept: Option<String>,
     pub path: Vec<String>,
     pub label: String,
     #[serde(rename = "type")]
@@ -168,7 +173,7 @@ fn diag_out(d: &Diag) -> DiagOut {
     }
 }
 
-fn field_out(f: &FieldOut) -> Field {
+fn field_out(f: &FieldOut, form: Option<&Template>) -> Field {
     let options = match &f.options {
         Options::None => vec![],
         Options::Choice(v) => v.iter().map(|s| OptionOut::Choice(s.clone())).collect(),
@@ -187,6 +192,8 @@ fn field_out(f: &FieldOut) -> Field {
     };
     Field {
         id: f.id(),
+        // template fields sort by their template index; unknown labels come after them
+        concept: form.filter(|t| f.order.0 < t.fields.len()).map(|t| t.concept(f.order.0)),
         path: f.path.clone(),
         label: f.label.clone(),
         ty: f.ty.as_str().into(),
@@ -207,11 +214,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 impl From<Extraction> for Record {
     fn from(x: Extraction) -> Record {
+        let form = x.template.map(|i| &templates().forms[i]);
         Record {
             schema_version: SCHEMA_VERSION.into(),
             source: Source::from(x.source),
             document: Document { threshold_consistent: x.threshold_consistent, ..Document::from(x.document) },
-            fields: x.fields.iter().map(field_out).collect(),
+            fields: x.fields.iter().map(|f| field_out(f, form)).collect(),
             tables: Tables::from(x.tables),
             diagnostics: x.diags.iter().map(diag_out).collect(),
             completeness: x.completeness.map(|c| Completeness {
