@@ -6,6 +6,7 @@
 use crate::diag::{Code, Diag, Warned};
 use crate::fields::checkbox::BoxOut;
 use crate::fields::{Certainty, FieldOut, Options};
+use std::borrow::Borrow;
 
 const RULES: &str = include_str!("../templates/rules.txt");
 
@@ -72,10 +73,11 @@ fn rules() -> Vec<Rule> {
     parse(RULES)
 }
 
-/// The rules that hold on `form` (`様式4`).
+/// The rules that hold on `form` (`様式4`); `templates/rules.txt` is parsed once.
 #[must_use]
-pub fn rules_for(form: &str) -> Vec<Rule> {
-    parse(RULES).into_iter().filter(|r| r.forms.is_empty() || r.forms.iter().any(|f| f == form)).collect()
+pub fn rules_for(form: &str) -> Vec<&'static Rule> {
+    static ALL: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| parse(RULES)).iter().filter(|r| r.forms.is_empty() || r.forms.iter().any(|f| f == form)).collect()
 }
 
 fn parse(text: &str) -> Vec<Rule> {
@@ -160,9 +162,9 @@ fn subtree_match(r: &Ref, f: &FieldOut, n: Option<&str>) -> bool {
 
 /// Check every rule; flag and settle what breaks one.
 #[must_use]
-pub fn check(mut fields: Vec<FieldOut>, rules: &[Rule]) -> Warned<Vec<FieldOut>> {
+pub fn check<R: Borrow<Rule>>(mut fields: Vec<FieldOut>, rules: &[R]) -> Warned<Vec<FieldOut>> {
     let mut diags = Vec::new();
-    for rule in rules {
+    for rule in rules.iter().map(Borrow::borrow) {
         for (w, n) in when_holds(&rule.when, &fields) {
             let bad = breakers(&rule.then, &fields, &n);
             if bad.is_empty() {
@@ -336,7 +338,7 @@ mod tests {
     /// of Ⅲ6 differently).
     #[test]
     fn rules_keep_to_their_forms() {
-        let names = |form: &str| rules_for(form).into_iter().map(|r| r.name).collect::<Vec<_>>();
+        let names = |form: &str| rules_for(form).into_iter().map(|r| r.name.clone()).collect::<Vec<_>>();
         let (three, four) = (names("様式3"), names("様式4"));
         assert!(three.iter().any(|n| n == "no-net-provide-risk-empty-3") && !four.iter().any(|n| n == "no-net-provide-risk-empty-3"));
         assert!(four.iter().any(|n| n == "no-net-provide-risk5-empty") && !three.iter().any(|n| n == "no-net-provide-risk5-empty"));

@@ -195,7 +195,7 @@ fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], placed_at: &[Option<
     // of the list stands between the label and it), and not right after another label of the
     // list with nothing between them (two labels then two values: the first value may be the
     // first label's)
-    let own = |pi: usize| {
+    let own_of = |pi: usize| {
         let at = &hits[pending[pi].hit].at;
         let (end, v) = (at.end_line, placed_at[pi].unwrap_or(0));
         let same_list = |q: usize| q != pi && pending[q].list == pending[pi].list;
@@ -203,19 +203,22 @@ fn drop_swappable(doc: &Doc, hits: &[Hit], pending: &[Job], placed_at: &[Option<
         let bare_label_before = (0..pending.len()).any(|q| same_list(q) && hits[pending[q].hit].at.end_line + 1 == at.line);
         first && !bare_label_before && own_value(lines, hits, pending[pi].hit, v)
     };
+    let own: Vec<bool> = (0..pending.len()).map(|pi| placed_at[pi].is_some() && own_of(pi)).collect();
+    // own, unless split over `[` / value / `]` lines below a `[` left open above its label
+    // (that open bracket's value may be this one)
+    let sure: Vec<bool> = (0..pending.len())
+        .map(|pi| {
+            own[pi] && placed_at[pi].is_some_and(|v| whole_on_one_line(&lines[v].key) || !open_bracket_above(hits, lines, pending[pi].hit))
+        })
+        .collect();
     let mut ambiguous: HashSet<usize> = HashSet::new();
     for (a, &pa) in placed.iter().enumerate() {
         for &pb in &placed[a + 1..] {
             let (ja, jb) = (pending[pa], pending[pb]);
             let near = lines[hits[ja.hit].at.line].pos.abs_diff(lines[hits[jb.hit].at.line].pos) <= CHOICE_SWAP_WINDOW;
-            // both values whole right below their own labels; or one of them, unless it is split
-            // over `[` / value / `]` lines below a `[` left open above its label (that open
-            // bracket's value may be this one); or paired in column order: no swap then
-            let sure = |pi: usize| {
-                own(pi)
-                    && placed_at[pi].is_some_and(|v| whole_on_one_line(&lines[v].key) || !open_bracket_above(hits, lines, pending[pi].hit))
-            };
-            let settled = (own(pa) && own(pb)) || sure(pa) || sure(pb) || (paired.contains(&pa) && paired.contains(&pb));
+            // both values whole right below their own labels; or one of them surely; or paired
+            // in column order: no swap then
+            let settled = (own[pa] && own[pb]) || sure[pa] || sure[pb] || (paired.contains(&pa) && paired.contains(&pb));
             if ja.list == jb.list && near && fields[ja.field].value != fields[jb.field].value && !settled {
                 ambiguous.insert(pa);
                 ambiguous.insert(pb);
