@@ -419,6 +419,16 @@ fn stdin_paths_are_bytes_and_names_stay_lossless() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// The binary copied into the test's folder `d` (opened to all), where the user `nobody` can
+/// run it: the build folder itself may be private (a clone in a `mktemp -d` folder is 0700).
+fn nobody_bin(d: &Path) -> Command {
+    use std::os::unix::fs::PermissionsExt;
+    let p = d.join("pia-extract");
+    std::fs::copy(env!("CARGO_BIN_EXE_pia-extract"), &p).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    Command::new(p)
+}
+
 /// Runs `cmd` as the unprivileged user `nobody` (when the tests run as root, permissions
 /// would not apply to them).
 fn as_nobody(cmd: &mut Command) {
@@ -455,7 +465,7 @@ fn an_unreadable_folder_has_a_record() {
     std::fs::copy(seed("004"), d.join("c/locked/b.txt")).unwrap();
     std::fs::set_permissions(d.join("c/a.txt"), std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::set_permissions(d.join("c/locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
-    let mut c = bin();
+    let mut c = nobody_bin(&d);
     c.arg(d.join("c")).arg("-q");
     as_nobody(&mut c);
     let recs = bounded(c, b"").records();
@@ -511,7 +521,7 @@ fn a_read_only_output_folder_is_an_output_error() {
     let out = d.join("out");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o555)).unwrap();
-    let mut c = bin();
+    let mut c = nobody_bin(&d);
     c.arg(&input).arg("-o").arg(format!("{}/", out.display()));
     as_nobody(&mut c);
     let o = bounded(c, b"");
